@@ -1,0 +1,71 @@
+"""Framework-free core shared by ``langchain_akile`` and ``llamaindex_akile``.
+
+Imports only ``openai``, ``pydantic`` and the standard library.
+"""
+
+from __future__ import annotations
+
+from akile_core.config import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, AkileSettings
+from akile_core.errors import (
+    AkileAPIError,
+    AkileConfigError,
+    AkileConnectionError,
+    AkileError,
+    AkileResponseError,
+    AkileTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ContextOverflowError,
+    ModelNotFoundError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitError,
+    ServerError,
+    UnsupportedParameterError,
+)
+from akile_core.gateway import Gateway, ParameterDroppedWarning
+from akile_core.response import Choice, Completion, ToolCall, Usage
+from akile_core.stream import Delta, StreamState, ToolCallFragment
+
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "AkileAPIError",
+    "AkileConfigError",
+    "AkileConnectionError",
+    "AkileError",
+    "AkileResponseError",
+    "AkileSettings",
+    "AkileTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Choice",
+    "Completion",
+    "ContextOverflowError",
+    "Delta",
+    "Gateway",
+    "ModelNotFoundError",
+    "NotFoundError",
+    "ParameterDroppedWarning",
+    "PermissionDeniedError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ServerError",
+    "StreamState",
+    "ToolCall",
+    "ToolCallFragment",
+    "UnsupportedParameterError",
+    "Usage",
+    "list_models",
+]
+
+
+def list_models(api_key: str | None = None, base_url: str | None = None) -> list[str]:
+    """List the model names this key may use (``GET /v1/models``), sorted.
+
+    The same names appear on the gateway console's channel (渠道) page.
+    """
+    settings = AkileSettings.resolve(api_key=api_key, base_url=base_url)
+    return Gateway(settings).list_models()

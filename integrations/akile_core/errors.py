@@ -1,0 +1,572 @@
+"""Errors raised by the AK AI Gateway integrations, and the one table that maps to them.
+
+```text
+AkileError
+├── AkileConfigError (ValueError)                    bad settings or input; raised before any request
+├── AkileAPIError (openai.APIStatusError)            the gateway answered with an error
+│   ├── BadRequestError (openai.BadRequestError)     400, 413, 422 and other 4xx
+│   │   ├── ContextOverflowError                     the prompt does not fit the model's context
+│   │   └── UnsupportedParameterError                the model's channel rejects a parameter
+│   ├── AuthenticationError (openai.AuthenticationError)       401
+│   ├── PermissionDeniedError (openai.PermissionDeniedError)   403
+│   │   └── QuotaExceededError                       key or account out of quota (any status)
+│   ├── NotFoundError (openai.NotFoundError)         404
+│   │   └── ModelNotFoundError                       no channel serves the model (404, or 503 "no available channel")
+│   ├── RateLimitError (openai.RateLimitError)       429
+│   └── ServerError (openai.InternalServerError)     >= 500, and error events without a status
+├── AkileConnectionError (openai.APIConnectionError) the gateway could not be reached, or the connection dropped
+│   └── AkileTimeoutError (openai.APITimeoutError)
+└── AkileResponseError (openai.APIError)             an HTTP 200 we cannot use (not JSON, no choices)
+```
+
+Every class also inherits the matching ``openai`` exception, so ``except openai.RateLimitError``
+keeps working. The LangChain adapter adds ``langchain_core`` parents on top of these.
+Messages say what happened, where (HTTP status, model, request id) and what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+import openai
+
+__all__ = [
+    "AkileAPIError",
+    "AkileConfigError",
+    "AkileConnectionError",
+    "AkileError",
+    "AkileResponseError",
+    "AkileTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ContextOverflowError",
+    "ErrorFamily",
+    "ModelNotFoundError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ServerError",
+    "UnsupportedParameterError",
+    "classify",
+    "error_from_body",
+    "from_openai_error",
+    "is_final_gateway_error",
+    "map_errors",
+]
+
+
+class AkileError(Exception):
+    """Base of every error this package raises."""
+
+    is_retryable: ClassVar[bool] = False
+    """Whether sending the same request again may succeed."""
+
+
+class AkileConfigError(AkileError, ValueError):
+    """Invalid settings or input, found before any request was sent."""
+
+
+class AkileAPIError(AkileError, openai.APIStatusError):
+    """The gateway answered with an error.
+
+    Attributes:
+        status_code: the HTTP status (for an error inside an HTTP 200 body or stream, the status
+            the error names, else 500).
+        body: the decoded error body.
+        request_id: the gateway's request id, when it sent one; quote it to support.
+        model: the model the request named.
+        hint: what to do about it.
+    """
+
+    title: ClassVar[str] = "The gateway returned an error"
+    default_hint: ClassVar[str] = "Check the message above."
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: object = None,
+        request_id: str | None = None,
+        model: str | None = None,
+        hint: str | None = None,
+        response: Any = None,
+        request: Any = None,
+        param: str | None = None,
+    ) -> None:
+        # openai's own __init__ needs an httpx response object; errors found inside an HTTP 200
+        # body or a stream have none, so the attributes are set here for every case alike.
+        Exception.__init__(self, message)
+        self.message = message
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+        self.model = model
+        self.hint = hint or self.default_hint
+        self.response = response
+        self.request = request
+        error = _error_object(body)
+        self.code = _str_or_none(error.get("code"))
+        self.type = _str_or_none(error.get("type"))
+        self.param = param or _str_or_none(error.get("param"))
+
+
+class BadRequestError(AkileAPIError, openai.BadRequestError):
+    """The gateway rejected the request as invalid (400, 413, 422)."""
+
+    title = "Bad request"
+    default_hint = (
+        "Fix the request as the message says. Model families behind the gateway differ in which "
+        "parameters they accept: check the model and its channel (渠道) in the gateway console."
+    )
+
+
+class ContextOverflowError(BadRequestError):
+    """The messages and ``max_tokens`` do not fit the model's context window."""
+
+    title = "Context window exceeded"
+    default_hint = (
+        "Shorten the messages, lower max_tokens, or use a model with a larger context window."
+    )
+
+
+class UnsupportedParameterError(BadRequestError):
+    """The model (through its channel) does not accept a parameter that was sent."""
+
+    title = "Unsupported parameter"
+
+
+class AuthenticationError(AkileAPIError, openai.AuthenticationError):
+    """The API key was missing, wrong or disabled (401)."""
+
+    title = "Authentication failed"
+    default_hint = (
+        "Check the key: set AKILE_API_KEY or pass api_key='AK-...'; make sure the key is enabled "
+        "in the gateway console and has not expired."
+    )
+
+
+class PermissionDeniedError(AkileAPIError, openai.PermissionDeniedError):
+    """The key may not use this model or endpoint (403)."""
+
+    title = "Permission denied"
+    default_hint = (
+        "The key is not allowed to do this: check its group and allowed models in the gateway "
+        "console."
+    )
+
+
+class QuotaExceededError(PermissionDeniedError):
+    """The key or account has run out of quota; retrying cannot help until it is topped up."""
+
+    title = "Quota exhausted"
+    default_hint = (
+        "The key or account is out of quota (额度不足). Top it up or raise the key's quota in the "
+        "gateway console; retrying will not help until then."
+    )
+
+
+class NotFoundError(AkileAPIError, openai.NotFoundError):
+    """The endpoint or resource does not exist (404)."""
+
+    title = "Not found"
+    default_hint = (
+        "Check base_url (it should end in /v1, e.g. https://aigateway.akile.ai/v1) and the model name."
+    )
+
+
+class ModelNotFoundError(NotFoundError):
+    """No channel of the gateway serves this model for this key ("no available channel")."""
+
+    title = "Model not available"
+
+    @classmethod
+    def hint_for(cls, model: str | None) -> str:
+        """Explain where valid model names come from."""
+        name = f"{model!r}" if model else "this model"
+        return (
+            f"No channel serves {name} for this key. The model names that work for a key are the "
+            "ones listed on the gateway console's channel (渠道) page; list them in code with "
+            "akile_core.list_models() (GET /v1/models). Check the spelling and the key's group."
+        )
+
+
+class RateLimitError(AkileAPIError, openai.RateLimitError):
+    """Too many requests (429); already retried by the client with backoff."""
+
+    is_retryable = True
+    title = "Rate limited"
+    default_hint = (
+        "Too many requests: the client already retried with backoff (max_retries). Lower the "
+        "concurrency, raise max_retries, or retry later."
+    )
+
+
+class ServerError(AkileAPIError, openai.InternalServerError):
+    """The gateway or the upstream provider failed (5xx); already retried by the client."""
+
+    is_retryable = True
+    title = "Gateway or upstream failure"
+    default_hint = (
+        "The gateway or the model's upstream provider failed; the client already retried "
+        "(max_retries). Retry later or use another model."
+    )
+
+
+class AkileConnectionError(AkileError, openai.APIConnectionError):
+    """The gateway could not be reached, or the connection dropped mid-response."""
+
+    is_retryable = True
+
+    def __init__(self, message: str, *, request: Any = None) -> None:
+        Exception.__init__(self, message)
+        self.message = message
+        self.request = request
+        self.body = None
+        self.code = self.param = self.type = None
+
+
+class AkileTimeoutError(AkileConnectionError, openai.APITimeoutError):
+    """No complete answer within the timeout."""
+
+
+class AkileResponseError(AkileError, openai.APIError):
+    """The gateway answered HTTP 200 with something that is not a usable completion."""
+
+    def __init__(self, message: str, *, body: object = None, request: Any = None) -> None:
+        Exception.__init__(self, message)
+        self.message = message
+        self.request = request
+        self.body = body
+        self.code = self.param = self.type = None
+
+
+ErrorFamily = Mapping[type[AkileError], type[AkileError]]
+"""Maps a core error class to an adapter's subclass of it (e.g. one that is also a LangChain error)."""
+
+# Wording of the gateway family (new-api / one-api) and of upstream providers, lower-cased.
+# Sources: new-api's distributor ("当前分组 default 下对于模型 x 无可用渠道", code model_not_found,
+# HTTP 503), one-api's FAQ ("提示无可用渠道", "额度不足"), OpenAI's error codes
+# (model_not_found, insufficient_quota, context_length_exceeded), llama.cpp's
+# exceed_context_size_error (recorded in shared/recording-server/README.md).
+_MODEL_NOT_FOUND_MARKERS = (
+    "model_not_found",
+    "no available channel",
+    "无可用渠道",
+    "模型不存在",
+    "model not found",
+    "does not exist or you do not have access",
+    "unknown model",
+    "invalid model",
+)
+_QUOTA_MARKERS = (
+    "insufficient_quota",
+    "insufficient_user_quota",
+    "pre_consume_token_quota_failed",
+    "quota exceeded",
+    "quota is not enough",
+    "exceeded your current quota",
+    "额度不足",
+    "额度已用尽",
+    "余额不足",
+    "insufficient balance",
+)
+_CONTEXT_MARKERS = (
+    "context_length_exceeded",
+    "exceed_context_size",
+    "maximum context length",
+    "context window",
+    "exceeds the available context size",
+    "prompt is too long",
+    "上下文长度",
+)
+# Ways upstreams name a parameter they do not accept. Each pattern captures the name.
+_UNSUPPORTED_PARAM_PATTERNS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"unsupported parameter:?\s*['\"`]?([a-z_][a-z0-9_.]*)",  # OpenAI
+        r"unsupported value:?\s*['\"`]?([a-z_][a-z0-9_.]*)['\"`]? does not support",  # OpenAI
+        r"unrecognized request arguments? supplied:?\s*['\"`]?([a-z_][a-z0-9_.]*)",  # OpenAI
+        r"unknown name ['\"`]([a-z_][a-z0-9_.]*)['\"`]",  # Gemini
+        r"['\"`]?([a-z_][a-z0-9_.]*)['\"`]?:? (?:is|are) not (?:supported|permitted|allowed)",
+        r"(?:extra|unknown) (?:field|parameter|argument)s?:?\s*['\"`]?([a-z_][a-z0-9_.]*)",
+        r"does not support (?:the )?(?:parameter )?['\"`]?([a-z_][a-z0-9_.]*)",
+    )
+)
+_REQUEST_ID_HEADERS = ("x-request-id", "x-oneapi-request-id", "x-new-api-request-id", "request-id")
+
+
+def classify(
+    status: int | None, body: object, *, sent_params: Collection[str] = ()
+) -> tuple[type[AkileAPIError], str | None]:
+    """Pick the error class for an HTTP status and error body; also return the offending parameter.
+
+    Gateway semantics win over the status: a 503 "no available channel" is a missing model, not a
+    server failure, and an exhausted quota is final whatever status carries it.
+    """
+    text = _error_text(body).lower()
+    if any(marker in text for marker in _MODEL_NOT_FOUND_MARKERS):
+        return ModelNotFoundError, None
+    if status == 402 or any(marker in text for marker in _QUOTA_MARKERS):
+        return QuotaExceededError, None
+    if status is None or status < 400:
+        status = 500
+    if status in (400, 413, 422) or (400 <= status < 500 and status not in (401, 403, 404, 408, 429)):
+        if any(marker in text for marker in _CONTEXT_MARKERS):
+            return ContextOverflowError, None
+        param = unsupported_param(body, sent_params)
+        if param is not None:
+            return UnsupportedParameterError, param
+        return BadRequestError, None
+    by_status: dict[int, type[AkileAPIError]] = {
+        401: AuthenticationError,
+        403: PermissionDeniedError,
+        404: NotFoundError,
+        408: ServerError,
+        429: RateLimitError,
+    }
+    return by_status.get(status, ServerError), None
+
+
+def unsupported_param(body: object, sent_params: Collection[str]) -> str | None:
+    """Name the sent parameter that a 400 says is not supported, or ``None``.
+
+    Only names that were actually sent count, so a message that merely mentions a word
+    ("messages is not supported in this form") is not taken for a parameter to drop.
+    """
+    error = _error_object(body)
+    candidates: list[str] = []
+    if isinstance(error.get("param"), str):
+        candidates.append(error["param"])
+    message = _error_text(body)
+    for pattern in _UNSUPPORTED_PARAM_PATTERNS:
+        candidates.extend(match.group(1) for match in pattern.finditer(message))
+    for name in candidates:
+        top = name.split(".")[0]
+        if top in sent_params and top not in ("model", "messages"):
+            return top
+    return None
+
+
+def is_final_gateway_error(status: int, body: bytes) -> bool:
+    """Whether a retryable-looking status carries an error that retrying cannot fix.
+
+    Used by the HTTP hook that tells the openai client not to retry ("x-should-retry: false"):
+    a 503 "no available channel" or a 429 "insufficient_quota" fails again every time.
+    """
+    if status < 408:
+        return False
+    text = body[:4096].decode("utf-8", "replace").lower()
+    return any(m in text for m in _MODEL_NOT_FOUND_MARKERS + _QUOTA_MARKERS)
+
+
+def error_from_body(
+    body: object,
+    *,
+    status: int | None,
+    model: str | None,
+    request_id: str | None = None,
+    response: Any = None,
+    request: Any = None,
+    sent_params: Collection[str] = (),
+    family: ErrorFamily | None = None,
+) -> AkileAPIError:
+    """Build the mapped error for an error body (HTTP error, 200-with-error, or stream event)."""
+    error = _error_object(body)
+    if status is None and isinstance(error.get("code"), int) and 400 <= error["code"] < 600:
+        status = error["code"]
+    cls, param = classify(status, body, sent_params=sent_params)
+    status_code = status if status is not None and status >= 400 else 500
+    if cls is ModelNotFoundError:
+        hint: str | None = ModelNotFoundError.hint_for(model)
+    elif cls is UnsupportedParameterError:
+        hint = (
+            f"Model {model!r} (through its gateway channel) does not accept the parameter "
+            f"{param!r}. Remove it, check the model and its channel (渠道) in the gateway console, "
+            "or set drop_unsupported_params=True to drop it and retry once automatically."
+        )
+    else:
+        hint = None
+    target = _adapt(cls, family)
+    gateway_message = _gateway_message(body)
+    where = [f"HTTP {status_code}"]
+    if model:
+        where.append(f"model {model!r}")
+    if request_id:
+        where.append(f"request id {request_id}")
+    text = f"{cls.title} ({', '.join(where)}): {gateway_message}"
+    err = target(
+        text,
+        status_code=status_code,
+        body=body,
+        request_id=request_id,
+        model=model,
+        hint=hint,
+        response=response,
+        request=request,
+        param=param,
+    )
+    err.message = f"{text} What to do: {err.hint}"
+    err.args = (err.message,)
+    return err
+
+
+def from_openai_error(
+    exc: BaseException,
+    *,
+    model: str | None,
+    base_url: str | None = None,
+    sent_params: Collection[str] = (),
+    family: ErrorFamily | None = None,
+) -> AkileError | None:
+    """Translate an exception from the openai client or its transport; ``None`` if it is not one."""
+    if isinstance(exc, AkileError):
+        return exc
+    if isinstance(exc, openai.APITimeoutError):
+        return _adapt(AkileTimeoutError, family)(
+            f"The gateway did not answer within the timeout{_at(base_url)}. What to do: raise "
+            "timeout= (seconds) or retry; long generations may need streaming.",
+            request=getattr(exc, "request", None),
+        )
+    if isinstance(exc, openai.APIConnectionError) or _is_transport_error(exc):
+        cause = exc.__cause__ or exc
+        return _adapt(AkileConnectionError, family)(
+            f"Could not reach the gateway, or the connection dropped mid-response{_at(base_url)}: "
+            f"{type(cause).__name__}: {cause}. What to do: check the network, any proxy "
+            "(HTTPS_PROXY / NO_PROXY) and base_url / AKILE_BASE_URL; an interrupted answer is "
+            "incomplete and was not returned as complete.",
+            request=getattr(exc, "request", None),
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return error_from_body(
+            exc.body if exc.body is not None else _safe_text(exc.response),
+            status=exc.status_code,
+            model=model,
+            request_id=_request_id(exc),
+            response=exc.response,
+            request=exc.request,
+            sent_params=sent_params,
+            family=family,
+        )
+    if isinstance(exc, openai.APIError):
+        # An error event inside an SSE stream: openai raises a bare APIError with its body.
+        return error_from_body(
+            {"error": exc.body} if exc.body is not None else {"error": {"message": exc.message}},
+            status=None,
+            model=model,
+            request=exc.request,
+            sent_params=sent_params,
+            family=family,
+        )
+    return None
+
+
+@contextmanager
+def map_errors(
+    *,
+    model: str | None,
+    base_url: str | None = None,
+    sent_params: Collection[str] = (),
+    family: ErrorFamily | None = None,
+) -> Iterator[None]:
+    """Re-raise openai and transport exceptions as mapped errors, keeping the cause.
+
+    Wraps the whole iteration of a stream too: failures arrive mid-stream.
+    """
+    try:
+        yield
+    except Exception as exc:
+        mapped = from_openai_error(
+            exc, model=model, base_url=base_url, sent_params=sent_params, family=family
+        )
+        if mapped is None or mapped is exc:
+            raise
+        raise mapped from exc
+
+
+def adapt(cls: type[AkileError], family: ErrorFamily | None) -> type[AkileError]:
+    """Return the adapter's subclass of ``cls`` if the family has one."""
+    return _adapt(cls, family)
+
+
+def _adapt(cls: Any, family: ErrorFamily | None) -> Any:
+    return family.get(cls, cls) if family else cls
+
+
+def _error_object(body: object) -> dict[str, Any]:
+    """The ``error`` object of an OpenAI-style body, or the body itself when it has none."""
+    if isinstance(body, Mapping):
+        inner = body.get("error")
+        if isinstance(inner, Mapping):
+            return dict(inner)
+        return dict(body)
+    return {}
+
+
+def _gateway_message(body: object) -> str:
+    error = _error_object(body)
+    for key in ("message", "msg", "detail", "error"):
+        value = error.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    if isinstance(body, str):
+        return _summarise_text(body)
+    return "(no error message in the response body)"
+
+
+def _summarise_text(text: str) -> str:
+    """Reduce a non-JSON body (often a reverse proxy's HTML page) to one readable line."""
+    stripped = text.strip()
+    if stripped.startswith("<") or "<html" in stripped[:200].lower():
+        title = re.search(r"<title>(.*?)</title>", stripped, re.IGNORECASE | re.DOTALL)
+        heading = title.group(1) if title else re.sub(r"<[^>]+>", " ", stripped)
+        summary = " ".join(heading.split())[:200]
+        return f"the gateway or a proxy in front of it returned an HTML page ({summary!r})"
+    return " ".join(stripped.split())[:500] or "(empty response body)"
+
+
+def _error_text(body: object) -> str:
+    error = _error_object(body)
+    parts = [str(error.get(k, "")) for k in ("message", "msg", "code", "type", "detail", "param")]
+    if isinstance(body, str):
+        parts.append(body[:2000])
+    return " ".join(parts)
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _request_id(exc: openai.APIStatusError) -> str | None:
+    headers = getattr(exc.response, "headers", None) or {}
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return exc.request_id
+
+
+def _safe_text(response: Any) -> str:
+    try:
+        return str(response.text)
+    except Exception:  # a streamed error response may not be readable any more
+        return ""
+
+
+def _at(base_url: str | None) -> str:
+    return f" at {base_url}" if base_url else ""
+
+
+_TRANSPORT_MODULES = frozenset({"httpx", "httpx2", "httpcore", "httpcore2", "aiohttp", "h11", "anyio"})
+
+
+def _is_transport_error(exc: BaseException) -> bool:
+    # A connection dropped while a stream is read surfaces as the HTTP library's own exception
+    # (e.g. RemoteProtocolError); it is matched by module so that neither httpx nor httpx2 need
+    # be imported here.
+    module = type(exc).__module__.split(".")[0]
+    return module in _TRANSPORT_MODULES

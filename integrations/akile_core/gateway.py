@@ -1,0 +1,230 @@
+"""The one place that talks to the gateway: send a body, get parsed values or mapped errors.
+
+Both framework adapters hold a :class:`Gateway` and call it; they never touch the openai client.
+Requests go through ``client.post("/chat/completions", cast_to=object)``, the SDK's public path
+for raw JSON: we get the SDK's connection handling, retries and SSE decoding, and parse the JSON
+ourselves, which keeps fields that the SDK's typed models would hide (``reasoning_content``,
+usage details) and costs less CPU per chunk than building typed models we would not use.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any
+
+import openai
+
+from akile_core.client import get_async_client, get_client
+from akile_core.config import AkileSettings
+from akile_core.errors import ErrorFamily, UnsupportedParameterError, error_from_body, map_errors
+from akile_core.response import Completion, parse_completion
+from akile_core.stream import Delta, StreamState
+
+_PATH = "/chat/completions"
+
+
+class ParameterDroppedWarning(UserWarning):
+    """A parameter was dropped because the model's channel does not accept it."""
+
+
+_warned: set[tuple[str, str]] = set()
+_warned_lock = threading.Lock()
+
+
+class Gateway:
+    """Sends chat-completion requests for one configuration.
+
+    Args:
+        settings: resolved settings; the shared client for them is used.
+        client: a prebuilt ``openai.OpenAI`` to use instead (its own settings apply).
+        async_client: a prebuilt ``openai.AsyncOpenAI`` to use instead.
+        family: the adapter's error subclasses (see ``akile_core.errors.ErrorFamily``).
+        drop_unsupported_params: on a 400 that names an unsupported parameter, drop it and
+            retry once, warning once per model and parameter.
+    """
+
+    def __init__(
+        self,
+        settings: AkileSettings | None,
+        *,
+        client: openai.OpenAI | None = None,
+        async_client: openai.AsyncOpenAI | None = None,
+        family: ErrorFamily | None = None,
+        drop_unsupported_params: bool = False,
+    ) -> None:
+        if settings is None and client is None and async_client is None:
+            raise ValueError("Gateway needs settings or a prebuilt client.")
+        self.settings = settings
+        self._client = client
+        self._async_client = async_client
+        self.family = family
+        self.drop_unsupported_params = drop_unsupported_params
+
+    @property
+    def base_url(self) -> str | None:
+        """Where requests go, for error messages."""
+        if self.settings is not None:
+            return self.settings.base_url
+        client = self._client or self._async_client
+        return str(client.base_url) if client is not None else None
+
+    def client(self) -> openai.OpenAI:
+        """The sync client: the one passed in, else the shared one for the settings."""
+        if self._client is not None:
+            return self._client
+        if self.settings is None:
+            raise ValueError("This model was given only an async client; use the async methods.")
+        return get_client(self.settings)
+
+    def async_client(self) -> openai.AsyncOpenAI:
+        """The async client: the one passed in, else the shared one for the settings and loop."""
+        if self._async_client is not None:
+            return self._async_client
+        if self.settings is None:
+            raise ValueError("This model was given only a sync client; use the sync methods.")
+        return get_async_client(self.settings)
+
+    def complete(self, body: dict[str, Any], options: Mapping[str, Any] | None = None) -> Completion:
+        """Send a non-streamed request and parse the answer."""
+        while True:
+            try:
+                with self._errors(body):
+                    data = self.client().post(
+                        _PATH, cast_to=object, body=body, options=_opts(options)
+                    )
+                    return parse_completion(_raise_error_body(data, body, self))
+            except UnsupportedParameterError as err:
+                body = self._without(body, err)
+
+    async def acomplete(
+        self, body: dict[str, Any], options: Mapping[str, Any] | None = None
+    ) -> Completion:
+        """Async :meth:`complete`."""
+        while True:
+            try:
+                with self._errors(body):
+                    data = await self.async_client().post(
+                        _PATH, cast_to=object, body=body, options=_opts(options)
+                    )
+                    return parse_completion(_raise_error_body(data, body, self))
+            except UnsupportedParameterError as err:
+                body = self._without(body, err)
+
+    def stream(
+        self, body: dict[str, Any], state: StreamState, options: Mapping[str, Any] | None = None
+    ) -> Iterator[Delta]:
+        """Send a streamed request; yield each delta; fill ``state``; raise if cut short."""
+        while True:
+            try:
+                with self._errors(body):
+                    events = self.client().post(
+                        _PATH,
+                        cast_to=object,
+                        body=body,
+                        options=_opts(options),
+                        stream=True,
+                        stream_cls=openai.Stream[object],
+                    )
+                break
+            except UnsupportedParameterError as err:
+                body = self._without(body, err)
+        with self._errors(body), events:
+            for chunk in events:
+                delta = state.feed(_raise_error_body(chunk, body, self))
+                if delta is not None:
+                    yield delta
+            state.check_complete()
+
+    async def astream(
+        self, body: dict[str, Any], state: StreamState, options: Mapping[str, Any] | None = None
+    ) -> AsyncIterator[Delta]:
+        """Async :meth:`stream`."""
+        while True:
+            try:
+                with self._errors(body):
+                    events = await self.async_client().post(
+                        _PATH,
+                        cast_to=object,
+                        body=body,
+                        options=_opts(options),
+                        stream=True,
+                        stream_cls=openai.AsyncStream[object],
+                    )
+                break
+            except UnsupportedParameterError as err:
+                body = self._without(body, err)
+        with self._errors(body):
+            async with events:
+                async for chunk in events:
+                    delta = state.feed(_raise_error_body(chunk, body, self))
+                    if delta is not None:
+                        yield delta
+            state.check_complete()
+
+    def list_models(self) -> list[str]:
+        """The model ids this key may use (``GET /v1/models``), sorted."""
+        with map_errors(model=None, base_url=self.base_url, family=self.family):
+            data = self.client().get("/models", cast_to=object)
+        return _model_ids(data)
+
+    async def alist_models(self) -> list[str]:
+        """Async :meth:`list_models`."""
+        with map_errors(model=None, base_url=self.base_url, family=self.family):
+            data = await self.async_client().get("/models", cast_to=object)
+        return _model_ids(data)
+
+    def _errors(self, body: Mapping[str, Any]) -> Any:
+        return map_errors(
+            model=body.get("model"),
+            base_url=self.base_url,
+            sent_params=tuple(body),
+            family=self.family,
+        )
+
+    def _without(self, body: dict[str, Any], err: UnsupportedParameterError) -> dict[str, Any]:
+        """The body minus the rejected parameter, if dropping is on and it was not tried yet."""
+        param = err.param
+        if not self.drop_unsupported_params or param is None or param not in body:
+            raise err
+        model = str(body.get("model"))
+        with _warned_lock:
+            first = (model, param) not in _warned
+            _warned.add((model, param))
+        if first:
+            warnings.warn(
+                f"Model {model!r} does not accept {param!r} through its gateway channel; "
+                "dropping it and retrying (drop_unsupported_params=True).",
+                ParameterDroppedWarning,
+                stacklevel=4,
+            )
+        return {key: value for key, value in body.items() if key != param}
+
+
+def _opts(options: Mapping[str, Any] | None) -> Any:
+    return dict(options) if options else {}
+
+
+def _raise_error_body(data: object, body: Mapping[str, Any], gateway: Gateway) -> object:
+    """Raise the mapped error if an HTTP 200 body or stream event is an ``{"error": ...}`` object.
+
+    Some gateways answer HTTP 200 and put the upstream's failure in the body; returning that
+    as an empty answer would hide it.
+    """
+    if isinstance(data, Mapping) and data.get("error") and not data.get("choices"):
+        raise error_from_body(
+            data,
+            status=None,
+            model=body.get("model"),
+            sent_params=tuple(body),
+            family=gateway.family,
+        )
+    return data
+
+
+def _model_ids(data: object) -> list[str]:
+    items = data.get("data") if isinstance(data, Mapping) else data
+    if not isinstance(items, list):
+        return []
+    return sorted(str(item["id"]) for item in items if isinstance(item, Mapping) and "id" in item)

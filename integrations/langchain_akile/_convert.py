@@ -1,0 +1,281 @@
+"""Conversions between LangChain messages/tools and the chat-completions wire format.
+
+Pure functions: plain values in, new values out; nothing here does I/O or touches a client.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ChatMessage,
+    FunctionMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
+from langchain_core.messages.block_translators.openai import convert_to_openai_data_block
+from langchain_core.messages.content import is_data_content_block
+from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.output_parsers.openai_tools import make_invalid_tool_call, parse_tool_call
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from akile_core import AkileConfigError, Choice, Delta, ToolCall, Usage
+
+PROVIDER = "akile"
+
+_ROLES = {"system", "developer", "user", "assistant", "tool", "function"}
+# Content blocks that only make sense to the model that produced them (Anthropic-style
+# thinking, tool_use echoes): left out of what is sent back, never an error.
+_SKIPPED_ASSISTANT_BLOCKS = {"reasoning", "thinking", "redacted_thinking", "tool_use", "tool_call"}
+
+
+def to_wire_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """Convert a LangChain message list to chat-completions messages."""
+    return [to_wire_message(message) for message in messages]
+
+
+def to_wire_message(message: BaseMessage) -> dict[str, Any]:
+    """Convert one LangChain message to a chat-completions message dict."""
+    if isinstance(message, AIMessage):
+        return _assistant_to_wire(message)
+    if isinstance(message, ToolMessage):
+        return {
+            "role": "tool",
+            "content": _tool_content(message.content),
+            "tool_call_id": message.tool_call_id,
+        }
+    if isinstance(message, SystemMessage):
+        wire: dict[str, Any] = {"role": "system", "content": _text_content(message.content)}
+    elif isinstance(message, HumanMessage):
+        wire = {"role": "user", "content": to_wire_content(message.content)}
+    elif isinstance(message, FunctionMessage):
+        wire = {"role": "function", "content": _text_content(message.content)}
+    elif isinstance(message, ChatMessage):
+        if message.role not in _ROLES:
+            raise AkileConfigError(
+                f"Unknown message role {message.role!r}: use one of {sorted(_ROLES)}."
+            )
+        wire = {"role": message.role, "content": to_wire_content(message.content)}
+    else:
+        raise TypeError(
+            f"Cannot send a {type(message).__name__}: use SystemMessage, HumanMessage, "
+            "AIMessage, ToolMessage or ChatMessage."
+        )
+    if message.name:
+        wire["name"] = message.name
+    return wire
+
+
+def _assistant_to_wire(message: AIMessage) -> dict[str, Any]:
+    wire: dict[str, Any] = {"role": "assistant", "content": _assistant_text(message.content)}
+    tool_calls = [_tool_call_to_wire(call) for call in message.tool_calls]
+    tool_calls += [_tool_call_to_wire(call) for call in message.invalid_tool_calls]
+    if tool_calls:
+        wire["tool_calls"] = tool_calls
+        if not wire["content"]:
+            wire["content"] = None
+    # Thinking-mode tool loops (DeepSeek, Qwen, Kimi) reject a history whose assistant
+    # turns lost their reasoning_content, so it goes back exactly as it came.
+    reasoning = message.additional_kwargs.get("reasoning_content")
+    if isinstance(reasoning, str) and reasoning:
+        wire["reasoning_content"] = reasoning
+    if message.name:
+        wire["name"] = message.name
+    return wire
+
+
+def _tool_call_to_wire(call: Mapping[str, Any]) -> dict[str, Any]:
+    args = call.get("args")
+    arguments = args if isinstance(args, str) else json.dumps(args or {}, ensure_ascii=False)
+    return {
+        "id": call.get("id"),
+        "type": "function",
+        "function": {"name": call.get("name"), "arguments": arguments},
+    }
+
+
+def to_wire_content(content: str | list[Any]) -> str | list[dict[str, Any]]:
+    """User content: a string, or a list of text and image parts in OpenAI format."""
+    if isinstance(content, str):
+        return content
+    return [to_wire_block(block) for block in content]
+
+
+def to_wire_block(block: str | Mapping[str, Any]) -> dict[str, Any]:
+    """One content block: text, an OpenAI ``image_url`` part, or a LangChain data block."""
+    if isinstance(block, str):
+        return {"type": "text", "text": block}
+    kind = block.get("type")
+    if kind == "text" and "source_type" not in block:
+        return {"type": "text", "text": block.get("text", "")}
+    if kind == "image_url":
+        image_url = block.get("image_url")
+        return {
+            "type": "image_url",
+            "image_url": {"url": image_url} if isinstance(image_url, str) else dict(image_url or {}),
+        }
+    if kind in ("input_audio", "file"):
+        if "file" in block or "input_audio" in block:
+            return dict(block)  # already in OpenAI format
+    if is_data_content_block(dict(block)):
+        try:
+            return convert_to_openai_data_block(dict(block))
+        except (ValueError, KeyError) as exc:
+            raise AkileConfigError(f"Cannot send the {kind!r} content block: {exc}") from exc
+    raise AkileConfigError(
+        f"Unsupported content block type {kind!r}: send text, image_url, or a LangChain "
+        "image/file/audio block with url or base64 data."
+    )
+
+
+def _text_content(content: str | list[Any]) -> str:
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, Mapping) and block.get("type") == "text":
+            parts.append(str(block.get("text", "")))
+        else:
+            kind = block.get("type") if isinstance(block, Mapping) else type(block).__name__
+            raise AkileConfigError(
+                f"System messages take text only; got a {kind!r} block. Move it to a user message."
+            )
+    return "".join(parts)
+
+
+def _assistant_text(content: str | list[Any]) -> str:
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, Mapping) and block.get("type") == "text":
+            parts.append(str(block.get("text", "")))
+        elif not (isinstance(block, Mapping) and block.get("type") in _SKIPPED_ASSISTANT_BLOCKS):
+            kind = block.get("type") if isinstance(block, Mapping) else type(block).__name__
+            raise AkileConfigError(f"Unsupported content block {kind!r} in an AI message.")
+    return "".join(parts)
+
+
+def _tool_content(content: str | list[Any]) -> str | list[dict[str, Any]]:
+    if isinstance(content, str):
+        return content
+    blocks = [to_wire_block(block) for block in content]
+    if all(block["type"] == "text" for block in blocks):
+        return "".join(block["text"] for block in blocks)
+    return blocks
+
+
+def to_wire_tools(tools: Sequence[Any], *, strict: bool | None = None) -> list[dict[str, Any]]:
+    """Convert tools (BaseTool, functions, pydantic models, dicts) to OpenAI tool dicts."""
+    wire = []
+    for tool in tools:
+        try:
+            wire.append(convert_to_openai_tool(tool, strict=strict))
+        except Exception as exc:
+            raise AkileConfigError(
+                f"Cannot convert tool {getattr(tool, 'name', tool)!r} to a JSON schema: {exc}. "
+                "Pass a @tool function, a BaseTool, a pydantic model, a TypedDict, or an "
+                "OpenAI-format tool dict."
+            ) from exc
+    return wire
+
+
+def to_wire_tool_choice(tool_choice: Any, tool_names: Sequence[str]) -> Any:
+    """Map LangChain's tool_choice values to the chat-completions ones."""
+    if tool_choice is None or tool_choice is False:
+        return None
+    if tool_choice is True or tool_choice == "any":
+        return "required"
+    if tool_choice in ("auto", "none", "required"):
+        return tool_choice
+    if isinstance(tool_choice, str):
+        if tool_choice not in tool_names:
+            raise AkileConfigError(
+                f"tool_choice {tool_choice!r} is not one of the bound tools {list(tool_names)}."
+            )
+        return {"type": "function", "function": {"name": tool_choice}}
+    if isinstance(tool_choice, Mapping):
+        return dict(tool_choice)
+    raise AkileConfigError(
+        f"Unsupported tool_choice {tool_choice!r}: use 'auto', 'none', 'any'/'required', "
+        "a tool name, or a dict."
+    )
+
+
+def to_usage_metadata(usage: Usage) -> UsageMetadata:
+    """Core usage to LangChain's ``UsageMetadata`` (details only where the gateway sent them)."""
+    metadata = UsageMetadata(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        total_tokens=usage.total_tokens,
+    )
+    input_details = InputTokenDetails()
+    if usage.cached_tokens is not None:
+        input_details["cache_read"] = usage.cached_tokens
+    if usage.cache_write_tokens is not None:
+        input_details["cache_creation"] = usage.cache_write_tokens
+    if input_details:
+        metadata["input_token_details"] = input_details
+    if usage.reasoning_tokens is not None:
+        metadata["output_token_details"] = OutputTokenDetails(reasoning=usage.reasoning_tokens)
+    return metadata
+
+
+def from_wire_choice(choice: Choice) -> AIMessage:
+    """A parsed completion choice to an ``AIMessage`` (usage and metadata added by the caller)."""
+    tool_calls = []
+    invalid_tool_calls = []
+    for call in choice.tool_calls:
+        raw = _raw_tool_call(call)
+        try:
+            parsed = parse_tool_call(raw, return_id=True)
+        except Exception as exc:
+            invalid_tool_calls.append(make_invalid_tool_call(raw, str(exc)))
+        else:
+            if parsed is not None:
+                tool_calls.append(parsed)
+    additional_kwargs: dict[str, Any] = {}
+    if choice.reasoning:
+        additional_kwargs["reasoning_content"] = choice.reasoning
+    if choice.refusal:
+        additional_kwargs["refusal"] = choice.refusal
+    return AIMessage(
+        content=choice.content,
+        additional_kwargs=additional_kwargs,
+        tool_calls=tool_calls,
+        invalid_tool_calls=invalid_tool_calls,
+    )
+
+
+def _raw_tool_call(call: ToolCall) -> dict[str, Any]:
+    return {
+        "id": call.id,
+        "type": "function",
+        "function": {"name": call.name, "arguments": call.arguments},
+    }
+
+
+def from_delta(delta: Delta) -> AIMessageChunk:
+    """One stream delta to an ``AIMessageChunk``."""
+    additional_kwargs = {"reasoning_content": delta.reasoning} if delta.reasoning else {}
+    return AIMessageChunk(
+        content=delta.content,
+        additional_kwargs=additional_kwargs,
+        tool_call_chunks=[
+            tool_call_chunk(
+                name=fragment.name, args=fragment.arguments, id=fragment.id, index=fragment.index
+            )
+            for fragment in delta.tool_calls
+        ],
+    )

@@ -1,0 +1,456 @@
+"""``ChatAkile``: the AK AI Gateway as a LangChain chat model."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from operator import itemgetter
+from typing import Any, Literal
+
+import openai
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models.chat_models import (
+    BaseChatModel,
+    LangSmithParams,
+    agenerate_from_stream,
+    generate_from_stream,
+)
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
+from langchain_core.output_parsers.openai_tools import (
+    JsonOutputKeyToolsParser,
+    PydanticToolsParser,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.tools import BaseTool
+from langchain_core.utils import from_env, secret_from_env
+from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from typing_extensions import Self
+
+from akile_core import API_KEY_ENV, BASE_URL_ENV, AkileSettings, Completion, Gateway, StreamState
+from akile_core.request import build_body
+from langchain_akile._convert import (
+    PROVIDER,
+    from_delta,
+    from_wire_choice,
+    to_usage_metadata,
+    to_wire_messages,
+    to_wire_tool_choice,
+    to_wire_tools,
+)
+from langchain_akile.errors import LANGCHAIN_ERRORS
+
+# Fields that are request parameters, sent under the same name when set.
+_PARAM_FIELDS = (
+    "temperature",
+    "max_tokens",
+    "top_p",
+    "seed",
+    "frequency_penalty",
+    "presence_penalty",
+    "n",
+    "logprobs",
+    "top_logprobs",
+)
+# Per-call keyword arguments that shape the HTTP call rather than the JSON body.
+_OPTION_KWARGS = {"extra_headers": "headers", "timeout": "timeout", "max_retries": "max_retries"}
+
+
+class ChatAkile(BaseChatModel):
+    """Chat model for the AK AI Gateway (``https://aigateway.akile.ai/v1``), OpenAI-compatible.
+
+    Reads ``AKILE_API_KEY`` and ``AKILE_BASE_URL``; works with every model family the gateway
+    serves, keeps reasoning text, streams token usage, and raises errors that say what to do.
+
+    Example:
+        ```python
+        from langchain_akile import ChatAkile
+
+        llm = ChatAkile(model="claude-opus-4-8", temperature=0)
+        reply = llm.invoke([("system", "You are concise."), ("user", "Hello!")])
+        print(reply.content, reply.usage_metadata)
+        for chunk in llm.stream("Count to five."):
+            print(chunk.content, end="", flush=True)
+        ```
+    """
+
+    model_config = ConfigDict(populate_by_name=True, protected_namespaces=())
+
+    model: str = Field(alias="model_name")
+    """Model name as listed on the gateway console's channel (渠道) page."""
+    api_key: SecretStr | None = Field(
+        default_factory=secret_from_env(API_KEY_ENV, default=None), alias="akile_api_key"
+    )
+    """Gateway key (``AK-...``); defaults to ``AKILE_API_KEY``."""
+    base_url: str | None = Field(
+        default_factory=from_env(BASE_URL_ENV, default=None), alias="akile_base_url"
+    )
+    """API root; defaults to ``AKILE_BASE_URL``, else ``https://aigateway.akile.ai/v1``."""
+    temperature: float | None = None
+    """Sampling temperature; not sent unless set."""
+    max_tokens: int | None = None
+    """Upper bound on generated tokens, sent as ``max_tokens``."""
+    top_p: float | None = None
+    """Nucleus sampling mass."""
+    stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
+    """Stop sequences."""
+    seed: int | None = None
+    """Sampling seed, for repeatable answers where the model supports it."""
+    frequency_penalty: float | None = None
+    """Frequency penalty."""
+    presence_penalty: float | None = None
+    """Presence penalty."""
+    n: int | None = None
+    """Number of choices per request."""
+    logprobs: bool | None = None
+    """Return token log probabilities in ``response_metadata['logprobs']``."""
+    top_logprobs: int | None = None
+    """How many alternatives per token with ``logprobs``."""
+    timeout: float | None = Field(default=None, alias="request_timeout")
+    """Seconds before a request times out; the openai SDK default (600 s) if unset."""
+    max_retries: int | None = None
+    """Retries of 408/409/429/5xx in the openai client (default 2); gateway errors that
+    cannot heal (no channel, no quota) are never retried."""
+    streaming: bool = False
+    """Stream internally even for ``invoke``."""
+    stream_usage: bool = True
+    """Ask for token usage in streams (``stream_options.include_usage``)."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Other body parameters to send with every request (e.g. ``reasoning_effort``)."""
+    extra_body: dict[str, Any] | None = None
+    """Raw fields merged into every request body, for gateway- or model-specific options."""
+    default_headers: dict[str, str] | None = None
+    """Headers sent with every request."""
+    default_query: dict[str, Any] | None = None
+    """Query parameters sent with every request."""
+    drop_unsupported_params: bool = False
+    """If the model's channel rejects a parameter, drop it, retry once and warn once."""
+    client: Any = Field(default=None, exclude=True)
+    """A prebuilt ``openai.OpenAI`` to use instead of the shared one."""
+    async_client: Any = Field(default=None, exclude=True)
+    """A prebuilt ``openai.AsyncOpenAI`` to use instead of the shared one."""
+
+    _gateway: Gateway = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _connect(self) -> Self:
+        if self.client is not None and not isinstance(self.client, openai.OpenAI):
+            raise TypeError("client must be an openai.OpenAI instance.")
+        if self.async_client is not None and not isinstance(self.async_client, openai.AsyncOpenAI):
+            raise TypeError("async_client must be an openai.AsyncOpenAI instance.")
+        custom = self.client is not None or self.async_client is not None
+        settings = None
+        if not custom or self.api_key is not None:
+            settings = AkileSettings.resolve(
+                api_key=self.api_key,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                default_query=self.default_query,
+            )
+        self._gateway = Gateway(
+            settings,
+            client=self.client,
+            async_client=self.async_client,
+            family=LANGCHAIN_ERRORS,
+            drop_unsupported_params=self.drop_unsupported_params,
+        )
+        return self
+
+    @property
+    def _llm_type(self) -> str:
+        return "akile-chat"
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        return {"api_key": API_KEY_ENV}
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        return ["langchain_akile", "chat_models"]
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model": self.model, **self._default_params()}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider=PROVIDER,
+            ls_model_name=kwargs.get("model") or self.model,
+            ls_model_type="chat",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        stop = stop or kwargs.get("stop") or self.stop
+        if stop:
+            params["ls_stop"] = [stop] if isinstance(stop, str) else list(stop)
+        return params
+
+    def list_models(self) -> list[str]:
+        """Model names this key may use (``GET /v1/models``); the console's channel page lists the same."""
+        return self._gateway.list_models()
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _default_params(self) -> dict[str, Any]:
+        params = {name: getattr(self, name) for name in _PARAM_FIELDS}
+        params["stop"] = self.stop or None
+        params.update(self.model_kwargs)
+        return params
+
+    def _request(
+        self, messages: list[BaseMessage], stop: list[str] | None, *, stream: bool, **kwargs: Any
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Build the body and the per-call HTTP options."""
+        options = {_OPTION_KWARGS[k]: kwargs.pop(k) for k in list(kwargs) if k in _OPTION_KWARGS}
+        stream_usage = kwargs.pop("stream_usage", self.stream_usage)
+        model = kwargs.pop("model", None) or self.model
+        extra_body = {**(self.extra_body or {}), **(kwargs.pop("extra_body", None) or {})}
+        params = self._default_params()
+        params.update(kwargs)
+        if stop:
+            params["stop"] = stop
+        body = build_body(
+            model=model,
+            messages=to_wire_messages(messages),
+            params=params,
+            stream=stream,
+            stream_usage=stream_usage,
+            extra_body=extra_body,
+        )
+        return body, options
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        if self.streaming:
+            return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
+        body, options = self._request(messages, stop, stream=False, **kwargs)
+        return _to_chat_result(self._gateway.complete(body, options))
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        if self.streaming:
+            return await agenerate_from_stream(
+                self._astream(messages, stop, run_manager, **kwargs)
+            )
+        body, options = self._request(messages, stop, stream=False, **kwargs)
+        return _to_chat_result(await self._gateway.acomplete(body, options))
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        body, options = self._request(messages, stop, stream=True, **kwargs)
+        state = StreamState()
+        for delta in self._gateway.stream(body, state, options):
+            chunk = _to_generation_chunk(from_delta(delta), delta.logprobs)
+            if run_manager:
+                run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+            yield chunk
+        last = _final_chunk(state)
+        if run_manager:
+            run_manager.on_llm_new_token("", chunk=last)
+        yield last
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        body, options = self._request(messages, stop, stream=True, **kwargs)
+        state = StreamState()
+        async for delta in self._gateway.astream(body, state, options):
+            chunk = _to_generation_chunk(from_delta(delta), delta.logprobs)
+            if run_manager:
+                await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+            yield chunk
+        last = _final_chunk(state)
+        if run_manager:
+            await run_manager.on_llm_new_token("", chunk=last)
+        yield last
+
+    # -- tools and structured output -----------------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: dict[str, Any] | str | bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools for the model to call.
+
+        Args:
+            tools: ``@tool`` functions, ``BaseTool``s, pydantic models, TypedDicts, or
+                OpenAI-format dicts.
+            tool_choice: ``"auto"``, ``"none"``, ``"any"``/``"required"``/``True``, a tool
+                name, or an OpenAI ``tool_choice`` dict.
+            parallel_tool_calls: allow several calls in one turn (not sent unless set).
+            strict: ask for schema-exact arguments, where the model supports it.
+            **kwargs: other parameters to bind.
+        """
+        wire_tools = to_wire_tools(tools, strict=strict)
+        names = [tool["function"]["name"] for tool in wire_tools]
+        bound: dict[str, Any] = {"tools": wire_tools, **kwargs}
+        choice = to_wire_tool_choice(tool_choice, names)
+        if choice is not None:
+            bound["tool_choice"] = choice
+        if parallel_tool_calls is not None:
+            bound["parallel_tool_calls"] = parallel_tool_calls
+        return super().bind(**bound)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type | None = None,
+        *,
+        method: Literal["function_calling", "json_mode", "json_schema"] = "function_calling",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
+        """Return a runnable whose output matches ``schema``.
+
+        ``function_calling`` (the default) works with every tool-capable family behind the
+        gateway; ``json_schema`` uses ``response_format`` with the schema; ``json_mode`` asks
+        for any JSON object (describe the keys in the prompt).
+        """
+        if kwargs:
+            raise TypeError(f"Unexpected arguments: {sorted(kwargs)}")
+        is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
+        if method != "json_mode" and schema is None:
+            raise ValueError(f"schema is required for method={method!r}.")
+        llm: Runnable[LanguageModelInput, BaseMessage]
+        parser: Runnable[Any, Any]
+        trace = {"ls_structured_output_format": {"kwargs": {"method": method}, "schema": schema}}
+        if method == "function_calling":
+            tool_name = convert_to_openai_tool(schema)["function"]["name"]
+            llm = self.bind_tools(
+                [schema],  # type: ignore[list-item]
+                tool_choice=tool_name,
+                parallel_tool_calls=False,
+                strict=strict,
+                **trace,
+            )
+            parser = (
+                PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
+                if is_pydantic
+                else JsonOutputKeyToolsParser(key_name=tool_name, first_tool_only=True)
+            )
+        elif method == "json_mode":
+            llm = self.bind(response_format={"type": "json_object"}, **trace)
+            parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()  # type: ignore[arg-type]
+        elif method == "json_schema":
+            json_schema = convert_to_json_schema(schema)
+            response_format: dict[str, Any] = {
+                "name": json_schema.get("title", "response"),
+                "schema": json_schema,
+            }
+            if strict is not None:
+                response_format["strict"] = strict
+            llm = self.bind(
+                response_format={"type": "json_schema", "json_schema": response_format}, **trace
+            )
+            parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()  # type: ignore[arg-type]
+        else:
+            raise ValueError(
+                f"Unknown method {method!r}: use 'function_calling', 'json_schema' or 'json_mode'."
+            )
+        if not include_raw:
+            return llm | parser
+        parsed = RunnablePassthrough.assign(
+            parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
+        ).with_fallbacks(
+            [RunnablePassthrough.assign(parsed=lambda _: None)], exception_key="parsing_error"
+        )
+        return RunnableMap(raw=llm) | parsed
+
+
+def _to_chat_result(completion: Completion) -> ChatResult:
+    generations = []
+    usage = to_usage_metadata(completion.usage) if completion.usage else None
+    for choice in completion.choices:
+        message = from_wire_choice(choice)
+        message.id = completion.id
+        message.usage_metadata = usage
+        message.response_metadata = _response_metadata(
+            completion.model, choice.finish_reason, completion.id, completion.system_fingerprint
+        )
+        if choice.logprobs is not None:
+            message.response_metadata["logprobs"] = choice.logprobs
+        info: dict[str, Any] = {"finish_reason": choice.finish_reason}
+        if choice.logprobs is not None:
+            info["logprobs"] = choice.logprobs
+        generations.append(ChatGeneration(message=message, generation_info=info))
+    llm_output = {"model_name": completion.model, "id": completion.id}
+    if usage:
+        llm_output["token_usage"] = dict(usage)  # type: ignore[assignment]
+    return ChatResult(generations=generations, llm_output=llm_output)
+
+
+def _response_metadata(
+    model: str | None, finish_reason: str | None, response_id: str | None, fingerprint: str | None
+) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"model_provider": PROVIDER}
+    for key, value in (
+        ("model_name", model),
+        ("finish_reason", finish_reason),
+        ("id", response_id),
+        ("system_fingerprint", fingerprint),
+    ):
+        if value is not None:
+            metadata[key] = value
+    return metadata
+
+
+def _to_generation_chunk(message: AIMessageChunk, logprobs: Any) -> ChatGenerationChunk:
+    info = {"logprobs": logprobs} if logprobs is not None else None
+    return ChatGenerationChunk(message=message, generation_info=info)
+
+
+def _final_chunk(state: StreamState) -> ChatGenerationChunk:
+    """The closing chunk: usage and response metadata, reported exactly once per stream.
+
+    LangChain adds chunks together, concatenating strings and summing numbers, so anything
+    sent on every chunk would be repeated in the aggregate.
+    """
+    message = AIMessageChunk(
+        content="",
+        id=state.id,
+        usage_metadata=to_usage_metadata(state.usage) if state.usage else None,
+        response_metadata=_response_metadata(
+            state.model, state.finish_reason, state.id, state.system_fingerprint
+        ),
+        chunk_position="last",
+    )
+    return ChatGenerationChunk(
+        message=message, generation_info={"finish_reason": state.finish_reason}
+    )
