@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import openai
 
@@ -174,9 +174,7 @@ class NotFoundError(AkileAPIError, openai.NotFoundError):
     """The endpoint or resource does not exist (404)."""
 
     title = "Not found"
-    default_hint = (
-        "Check base_url (it should end in /v1, e.g. https://aigateway.akile.ai/v1) and the model name."
-    )
+    default_hint = "Check base_url (it should end in /v1, e.g. https://aigateway.akile.ai/v1) and the model name."
 
 
 class ModelNotFoundError(NotFoundError):
@@ -244,6 +242,8 @@ class AkileResponseError(AkileError, openai.APIError):
         self.body = body
         self.code = self.param = self.type = None
 
+
+_E = TypeVar("_E", bound="AkileError")
 
 ErrorFamily = Mapping[type[AkileError], type[AkileError]]
 """Maps a core error class to an adapter's subclass of it (e.g. one that is also a LangChain error)."""
@@ -315,7 +315,9 @@ def classify(
         return QuotaExceededError, None
     if status is None or status < 400:
         status = 500
-    if status in (400, 413, 422) or (400 <= status < 500 and status not in (401, 403, 404, 408, 429)):
+    if status in (400, 413, 422) or (
+        400 <= status < 500 and status not in (401, 403, 404, 408, 429)
+    ):
         if any(marker in text for marker in _CONTEXT_MARKERS):
             return ContextOverflowError, None
         param = unsupported_param(body, sent_params)
@@ -488,13 +490,9 @@ def map_errors(
         raise mapped from exc
 
 
-def adapt(cls: type[AkileError], family: ErrorFamily | None) -> type[AkileError]:
-    """Return the adapter's subclass of ``cls`` if the family has one."""
-    return _adapt(cls, family)
-
-
-def _adapt(cls: Any, family: ErrorFamily | None) -> Any:
-    return family.get(cls, cls) if family else cls
+def _adapt(cls: type[_E], family: ErrorFamily | None) -> type[_E]:
+    """The adapter's subclass of ``cls`` when the family has one, else ``cls``."""
+    return cast("type[_E]", family.get(cls, cls)) if family else cls
 
 
 def _error_object(body: object) -> dict[str, Any]:
@@ -561,7 +559,9 @@ def _at(base_url: str | None) -> str:
     return f" at {base_url}" if base_url else ""
 
 
-_TRANSPORT_MODULES = frozenset({"httpx", "httpx2", "httpcore", "httpcore2", "aiohttp", "h11", "anyio"})
+_TRANSPORT_MODULES = frozenset(
+    {"httpx", "httpx2", "httpcore", "httpcore2", "aiohttp", "h11", "anyio"}
+)
 
 
 def _is_transport_error(exc: BaseException) -> bool:

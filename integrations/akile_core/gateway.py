@@ -86,7 +86,9 @@ class Gateway:
             raise ValueError("This model was given only a sync client; use the sync methods.")
         return get_async_client(self.settings)
 
-    def complete(self, body: dict[str, Any], options: Mapping[str, Any] | None = None) -> Completion:
+    def complete(
+        self, body: dict[str, Any], options: Mapping[str, Any] | None = None
+    ) -> Completion:
         """Send a non-streamed request and parse the answer."""
         while True:
             try:

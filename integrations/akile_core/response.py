@@ -125,8 +125,10 @@ def text_of(content: object) -> str:
 
 
 def reasoning_of(message: Mapping[str, Any]) -> str | None:
-    """The model's reasoning text: ``reasoning_content`` (DeepSeek, Qwen, most gateways), else
-    ``reasoning`` (OpenRouter, vLLM). Never both: some gateways send the same text in each.
+    """The model's reasoning text, from ``reasoning_content`` else ``reasoning``.
+
+    ``reasoning_content`` is DeepSeek's, Qwen's and most gateways' field; ``reasoning`` is
+    OpenRouter's and vLLM's. Never both: some gateways send the same text in each.
     """
     for key in ("reasoning_content", "reasoning"):
         value = message.get(key)
@@ -151,7 +153,9 @@ def parse_usage(usage: Mapping[str, Any]) -> Usage:
         prompt_details.get("cache_write_tokens"),
         usage.get("cache_creation_input_tokens"),
     )
-    reasoning = _first_int(completion_details.get("reasoning_tokens"), usage.get("reasoning_tokens"))
+    reasoning = _first_int(
+        completion_details.get("reasoning_tokens"), usage.get("reasoning_tokens")
+    )
     total = _int(usage.get("total_tokens")) or prompt + completion
     return Usage(prompt, completion, total, cached, cache_write, reasoning)
 

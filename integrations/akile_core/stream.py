@@ -87,7 +87,9 @@ class ToolCallAccumulator:
                 # A new id at a known index: servers that number every call 0 (seen on some
                 # one-api channels) start the next call this way.
                 call = self._by_raw_index[index] = (
-                    self._new_call() if index in self._calls or call is not None else self._add(index)
+                    self._new_call()
+                    if index in self._calls or call is not None
+                    else self._add(index)
                 )
         elif self._last is not None and (not call_id or call_id == self._last.id):
             # No index: a fragment without a new id continues the call before it.

@@ -119,7 +119,9 @@ def to_wire_block(block: str | Mapping[str, Any]) -> dict[str, Any]:
         image_url = block.get("image_url")
         return {
             "type": "image_url",
-            "image_url": {"url": image_url} if isinstance(image_url, str) else dict(image_url or {}),
+            "image_url": {"url": image_url}
+            if isinstance(image_url, str)
+            else dict(image_url or {}),
         }
     if kind in ("input_audio", "file"):
         if "file" in block or "input_audio" in block:

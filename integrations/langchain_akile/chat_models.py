@@ -9,9 +9,9 @@ from typing import Any, Literal
 import openai
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models.base import LangSmithParams
 from langchain_core.language_models.chat_models import (
     BaseChatModel,
-    LangSmithParams,
     agenerate_from_stream,
     generate_from_stream,
 )
@@ -167,14 +167,17 @@ class ChatAkile(BaseChatModel):
 
     @property
     def lc_secrets(self) -> dict[str, str]:
+        """Serialize the key as a reference to ``AKILE_API_KEY``, never its value."""
         return {"api_key": API_KEY_ENV}
 
     @classmethod
     def is_lc_serializable(cls) -> bool:
+        """ChatAkile can be serialized with ``dumpd`` (without its key)."""
         return True
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
+        """Where ``load`` finds the class."""
         return ["langchain_akile", "chat_models"]
 
     @property
@@ -193,9 +196,9 @@ class ChatAkile(BaseChatModel):
         max_tokens = kwargs.get("max_tokens", self.max_tokens)
         if max_tokens is not None:
             params["ls_max_tokens"] = max_tokens
-        stop = stop or kwargs.get("stop") or self.stop
-        if stop:
-            params["ls_stop"] = [stop] if isinstance(stop, str) else list(stop)
+        stops = stop or kwargs.get("stop") or self.stop
+        if stops:
+            params["ls_stop"] = [stops] if isinstance(stops, str) else list(stops)
         return params
 
     def list_models(self) -> list[str]:
@@ -252,9 +255,7 @@ class ChatAkile(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         if self.streaming:
-            return await agenerate_from_stream(
-                self._astream(messages, stop, run_manager, **kwargs)
-            )
+            return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         body, options = self._request(messages, stop, stream=False, **kwargs)
         return _to_chat_result(await self._gateway.acomplete(body, options))
 
@@ -332,27 +333,30 @@ class ChatAkile(BaseChatModel):
         self,
         schema: dict[str, Any] | type | None = None,
         *,
-        method: Literal["function_calling", "json_mode", "json_schema"] = "function_calling",
+        method: Literal["function_calling", "json_mode", "json_schema"] = "json_schema",
         include_raw: bool = False,
         strict: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
         """Return a runnable whose output matches ``schema``.
 
-        ``function_calling`` (the default) works with every tool-capable family behind the
-        gateway; ``json_schema`` uses ``response_format`` with the schema; ``json_mode`` asks
-        for any JSON object (describe the keys in the prompt).
+        ``json_schema`` (the default, as in ``ChatOpenAI``) sends the schema as
+        ``response_format``, which servers that support it enforce while generating;
+        ``function_calling`` forces a call of a tool shaped like the schema, for model families
+        without ``json_schema`` support (DeepSeek, for one); ``json_mode`` asks for any JSON
+        object (describe the keys in the prompt).
         """
         if kwargs:
             raise TypeError(f"Unexpected arguments: {sorted(kwargs)}")
         is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
         if method != "json_mode" and schema is None:
             raise ValueError(f"schema is required for method={method!r}.")
+        any_schema: Any = schema
         llm: Runnable[LanguageModelInput, BaseMessage]
         parser: Runnable[Any, Any]
         trace = {"ls_structured_output_format": {"kwargs": {"method": method}, "schema": schema}}
         if method == "function_calling":
-            tool_name = convert_to_openai_tool(schema)["function"]["name"]
+            tool_name = convert_to_openai_tool(any_schema)["function"]["name"]
             llm = self.bind_tools(
                 [schema],  # type: ignore[list-item]
                 tool_choice=tool_name,
@@ -367,9 +371,9 @@ class ChatAkile(BaseChatModel):
             )
         elif method == "json_mode":
             llm = self.bind(response_format={"type": "json_object"}, **trace)
-            parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()  # type: ignore[arg-type]
+            parser = _json_parser(any_schema, is_pydantic)
         elif method == "json_schema":
-            json_schema = convert_to_json_schema(schema)
+            json_schema = convert_to_json_schema(any_schema)
             response_format: dict[str, Any] = {
                 "name": json_schema.get("title", "response"),
                 "schema": json_schema,
@@ -379,7 +383,7 @@ class ChatAkile(BaseChatModel):
             llm = self.bind(
                 response_format={"type": "json_schema", "json_schema": response_format}, **trace
             )
-            parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()  # type: ignore[arg-type]
+            parser = _json_parser(any_schema, is_pydantic)
         else:
             raise ValueError(
                 f"Unknown method {method!r}: use 'function_calling', 'json_schema' or 'json_mode'."
@@ -392,6 +396,10 @@ class ChatAkile(BaseChatModel):
             [RunnablePassthrough.assign(parsed=lambda _: None)], exception_key="parsing_error"
         )
         return RunnableMap(raw=llm) | parsed
+
+
+def _json_parser(schema: Any, is_pydantic: bool) -> Runnable[Any, Any]:
+    return PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
 
 
 def _to_chat_result(completion: Completion) -> ChatResult:

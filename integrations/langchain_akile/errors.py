@@ -26,6 +26,7 @@ import akile_core.errors as core
 from akile_core.errors import ErrorFamily
 
 __all__ = [
+    "LANGCHAIN_ERRORS",
     "AuthenticationError",
     "BadRequestError",
     "ConnectionError",
@@ -38,7 +39,6 @@ __all__ = [
     "ServerError",
     "TimeoutError",
     "UnsupportedParameterError",
-    "LANGCHAIN_ERRORS",
 ]
 
 
@@ -82,11 +82,11 @@ class ServerError(core.ServerError, ModelAPIError):
     """5xx; also a ``ModelAPIError``."""
 
 
-class ConnectionError(core.AkileConnectionError, ModelConnectionError):  # noqa: A001
+class ConnectionError(core.AkileConnectionError, ModelConnectionError):
     """Network failure; also a ``ModelConnectionError``."""
 
 
-class TimeoutError(core.AkileTimeoutError, ConnectionError, ModelTimeoutError):  # noqa: A001
+class TimeoutError(core.AkileTimeoutError, ConnectionError, ModelTimeoutError):
     """Timed out; also a ``ModelTimeoutError``."""
 
 

@@ -1,0 +1,341 @@
+"""``Akile``: the AK AI Gateway as a LlamaIndex function-calling LLM."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import openai
+from llama_index.core.base.llms.generic_utils import (
+    achat_to_completion_decorator,
+    astream_chat_to_completion_decorator,
+    chat_to_completion_decorator,
+    stream_chat_to_completion_decorator,
+)
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    LLMMetadata,
+    MessageRole,
+    ToolCallBlock,
+)
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.llms.llm import ToolSelection
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
+
+from akile_core import AkileSettings, Completion, Delta, Gateway, StreamState
+from akile_core.request import build_body
+from llamaindex_akile._convert import (
+    assistant_message,
+    from_wire_choice,
+    to_tool_selections,
+    to_wire_messages,
+    to_wire_tool_choice,
+    to_wire_tools,
+    usage_kwargs,
+)
+
+if TYPE_CHECKING:
+    from llama_index.core.tools import BaseTool
+
+DEFAULT_CONTEXT_WINDOW = 128_000
+DEFAULT_NUM_OUTPUT = 4_096
+
+
+class Akile(FunctionCallingLLM):
+    """LLM for the AK AI Gateway (``https://aigateway.akile.ai/v1``), OpenAI-compatible.
+
+    Reads ``AKILE_API_KEY`` and ``AKILE_BASE_URL``; a chat and function-calling model for
+    query engines, chat engines and agents; keeps reasoning text as ``ThinkingBlock``s.
+
+    Example:
+        ```python
+        from llama_index.core import Settings
+        from llama_index.core.llms import ChatMessage
+        from llama_index.llms.akile import Akile
+
+        Settings.llm = Akile(model="claude-opus-4-8", temperature=0)
+        reply = Settings.llm.chat([ChatMessage(role="user", content="Hello!")])
+        for part in Settings.llm.stream_complete("Count to five."):
+            print(part.delta, end="")
+        ```
+    """
+
+    model: str = Field(description="Model name as listed on the gateway console's channel page.")
+    api_key: SecretStr | None = Field(
+        default=None, exclude=True, repr=False, description="Gateway key; AKILE_API_KEY if unset."
+    )
+    base_url: str | None = Field(
+        default=None, description="API root; AKILE_BASE_URL, else https://aigateway.akile.ai/v1."
+    )
+    temperature: float | None = Field(default=None, description="Sampling temperature.")
+    max_tokens: int | None = Field(default=None, description="Upper bound on generated tokens.")
+    timeout: float | None = Field(default=None, description="Request timeout in seconds.")
+    max_retries: int | None = Field(
+        default=None, description="Retries of 408/409/429/5xx in the openai client (default 2)."
+    )
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Other body parameters sent with every request."
+    )
+    default_headers: dict[str, str] | None = Field(
+        default=None, description="Headers sent with every request."
+    )
+    context_window: int = Field(
+        default=DEFAULT_CONTEXT_WINDOW, gt=0, description="Context window for prompt sizing."
+    )
+    num_output: int = Field(
+        default=DEFAULT_NUM_OUTPUT, gt=0, description="Tokens reserved for output (or max_tokens)."
+    )
+    stream_usage: bool = Field(default=True, description="Ask for token usage in streams.")
+    drop_unsupported_params: bool = Field(
+        default=False,
+        description="Drop a parameter the model's channel rejects, retry once, warn once.",
+    )
+    client: Any = Field(default=None, exclude=True, repr=False, description="An openai.OpenAI.")
+    async_client: Any = Field(
+        default=None, exclude=True, repr=False, description="An openai.AsyncOpenAI."
+    )
+
+    _gateway: Gateway = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_api_base(cls, data: Any) -> Any:
+        # `api_base` is what OpenAI/OpenAILike users already write.
+        if isinstance(data, dict) and "api_base" in data:
+            data = dict(data)
+            api_base = data.pop("api_base")
+            data.setdefault("base_url", api_base)
+        return data
+
+    @model_validator(mode="after")
+    def _connect(self) -> Akile:
+        if self.client is not None and not isinstance(self.client, openai.OpenAI):
+            raise TypeError("client must be an openai.OpenAI instance.")
+        if self.async_client is not None and not isinstance(self.async_client, openai.AsyncOpenAI):
+            raise TypeError("async_client must be an openai.AsyncOpenAI instance.")
+        custom = self.client is not None or self.async_client is not None
+        settings = None
+        if not custom or self.api_key is not None:
+            settings = AkileSettings.resolve(
+                api_key=self.api_key,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+            )
+            self.base_url = settings.base_url
+        self._gateway = Gateway(
+            settings,
+            client=self.client,
+            async_client=self.async_client,
+            drop_unsupported_params=self.drop_unsupported_params,
+        )
+        return self
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Name used in serialization."""
+        return "Akile"
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        """A chat and function-calling model; context sizes as configured."""
+        return LLMMetadata(
+            context_window=self.context_window,
+            num_output=self.max_tokens or self.num_output,
+            is_chat_model=True,
+            is_function_calling_model=True,
+            model_name=self.model,
+        )
+
+    def list_models(self) -> list[str]:
+        """Model names this key may use (``GET /v1/models``)."""
+        return self._gateway.list_models()
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _body(
+        self, messages: Sequence[ChatMessage], *, stream: bool, **kwargs: Any
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens}
+        params.update(self.additional_kwargs)
+        params.update(kwargs)
+        model = params.pop("model", None) or self.model
+        extra_body = params.pop("extra_body", None)
+        return build_body(
+            model=model,
+            messages=to_wire_messages(messages),
+            params=params,
+            stream=stream,
+            stream_usage=self.stream_usage,
+            extra_body=extra_body,
+        )
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        """Send the messages; return the whole answer."""
+        body = self._body(messages, stream=False, **kwargs)
+        return _to_chat_response(self._gateway.complete(body))
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        """Async :meth:`chat`."""
+        body = self._body(messages, stream=False, **kwargs)
+        return _to_chat_response(await self._gateway.acomplete(body))
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        """Stream the answer: each response has the message so far and the new ``delta``."""
+        body = self._body(messages, stream=True, **kwargs)
+
+        def responses() -> ChatResponseGen:
+            view = _StreamView()
+            for delta in self._gateway.stream(body, view.state):
+                yield view.update(delta)
+            yield view.final()
+
+        return responses()
+
+    @llm_chat_callback()
+    async def astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        """Async :meth:`stream_chat`."""
+        body = self._body(messages, stream=True, **kwargs)
+
+        async def responses() -> ChatResponseAsyncGen:
+            view = _StreamView()
+            async for delta in self._gateway.astream(body, view.state):
+                yield view.update(delta)
+            yield view.final()
+
+        return responses()
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        """Complete a prompt, sent as one user message."""
+        return chat_to_completion_decorator(self.chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def acomplete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponse:
+        """Async :meth:`complete`."""
+        return await achat_to_completion_decorator(self.achat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    def stream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseGen:
+        """Stream a completion of a prompt."""
+        return stream_chat_to_completion_decorator(self.stream_chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def astream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseAsyncGen:
+        """Async :meth:`stream_complete`."""
+        return await astream_chat_to_completion_decorator(self.astream_chat)(prompt, **kwargs)
+
+    # -- tools ----------------------------------------------------------------------------
+
+    def _prepare_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        tool_choice: Any = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Messages and tool parameters for ``chat``.
+
+        ``parallel_tool_calls`` is never sent (model families differ on it); single-call mode
+        is enforced on the response instead, in ``_validate_chat_with_tools_response``.
+        """
+        messages = list(chat_history or [])
+        if isinstance(user_msg, str):
+            user_msg = ChatMessage(role=MessageRole.USER, content=user_msg)
+        if user_msg is not None:
+            messages.append(user_msg)
+        prepared: dict[str, Any] = {"messages": messages, **kwargs}
+        if tools:
+            prepared["tools"] = to_wire_tools(tools)
+            choice = to_wire_tool_choice(tool_choice, tool_required)
+            if choice is not None:
+                prepared["tool_choice"] = choice
+        return prepared
+
+    def _validate_chat_with_tools_response(
+        self,
+        response: ChatResponse,
+        tools: Sequence[BaseTool],
+        allow_parallel_tool_calls: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        if not allow_parallel_tool_calls:
+            calls = [b for b in response.message.blocks if isinstance(b, ToolCallBlock)]
+            for extra in calls[1:]:
+                response.message.blocks.remove(extra)
+        return response
+
+    def get_tool_calls_from_response(
+        self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any
+    ) -> list[ToolSelection]:
+        """The tool calls in a response (partial arguments are parsed as far as they go)."""
+        selections = to_tool_selections(response.message)
+        if not selections and error_on_no_tool_call:
+            raise ValueError(
+                f"Expected at least one tool call from {self.model!r}, but the answer had none: "
+                f"{(response.message.content or '')[:200]!r}"
+            )
+        return selections
+
+
+def _to_chat_response(completion: Completion) -> ChatResponse:
+    choice = completion.choices[0]
+    extra = usage_kwargs(completion.usage) if completion.usage else {}
+    raw = {"id": completion.id, "model": completion.model, "finish_reason": choice.finish_reason}
+    return ChatResponse(
+        message=from_wire_choice(choice),
+        raw=raw,
+        additional_kwargs=extra,
+        logprobs=None,
+    )
+
+
+class _StreamView:
+    """The cumulative message of a stream, rebuilt per delta for LlamaIndex's responses."""
+
+    def __init__(self) -> None:
+        self.state = StreamState()
+        self._text: list[str] = []
+        self._thinking: list[str] = []
+
+    def _message(self) -> ChatMessage:
+        reasoning = "".join(self._thinking) or None
+        return assistant_message("".join(self._text), reasoning, self.state.tool_calls.calls())
+
+    def update(self, delta: Delta) -> ChatResponse:
+        if delta.content:
+            self._text.append(delta.content)
+        extra = {}
+        if delta.reasoning:
+            self._thinking.append(delta.reasoning)
+            extra["thinking_delta"] = delta.reasoning
+        return ChatResponse(message=self._message(), delta=delta.content, additional_kwargs=extra)
+
+    def final(self) -> ChatResponse:
+        state = self.state
+        extra = usage_kwargs(state.usage) if state.usage else {}
+        raw = {"id": state.id, "model": state.model, "finish_reason": state.finish_reason}
+        return ChatResponse(message=self._message(), delta="", raw=raw, additional_kwargs=extra)

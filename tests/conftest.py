@@ -1,0 +1,135 @@
+"""Shared test configuration: VCR cassettes, their scrubbing, and the model under test.
+
+Replay is the default (``--record-mode=none`` in pyproject): no test touches the network.
+``make record`` re-records against the local recording server, or against the real gateway
+when ``AKILE_API_KEY`` is set (see README, "Recording cassettes").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pytest
+
+from tests.secrets import REDACTED, scrub
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+CASSETTES = ROOT / "cassettes"
+
+# The model the cassettes were recorded with. Against the local recording server any name is
+# answered by its one model; against the gateway set AKILE_TEST_MODEL to a model of your key.
+TEST_MODEL = os.environ.get("AKILE_TEST_MODEL", "qwen2.5-coder-0.5b-instruct")
+# A second name for the per-call override tests; the recording server reports its own model id,
+# which contains this one, and the request body (matched on replay) shows it was sent.
+TEST_MODEL_OVERRIDE = os.environ.get("AKILE_TEST_MODEL_OVERRIDE", "qwen2.5-coder")
+API_KEY = os.environ.get("AKILE_API_KEY", "test-key")
+BASE_URL = os.environ.get("AKILE_BASE_URL") or None
+
+_KEEP_RESPONSE_HEADERS = {"content-type", "retry-after"}
+_KEEP_REQUEST_HEADERS = {"content-type", "accept"}
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_SECRET_QUERY_NAMES = {"key", "api_key", "api-key", "apikey", "token", "access_token"}
+
+
+def _scrub_request(request: Any) -> Any:
+    # Only headers that describe the body; SDK telemetry (OS, versions) is noise in review.
+    for name in list(request.headers):
+        if name.lower() not in _KEEP_REQUEST_HEADERS:
+            del request.headers[name]
+    parts = urlsplit(request.uri)
+    if parts.query:
+        query = [
+            (k, REDACTED if k.lower() in _SECRET_QUERY_NAMES else scrub(v))
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        request.uri = urlunsplit(parts._replace(query=urlencode(query)))
+    if isinstance(request.body, bytes):
+        request.body = scrub(request.body.decode("utf-8", "replace")).encode()
+    elif isinstance(request.body, str):
+        request.body = scrub(request.body)
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    # Only the headers a client reads; the rest (cookies, request ids, rate-limit counters,
+    # server timings) are per-request noise at best and identifying at worst.
+    response["headers"] = {
+        k: v for k, v in response["headers"].items() if k.lower() in _KEEP_RESPONSE_HEADERS
+    }
+    body = response.get("body", {}).get("string")
+    if isinstance(body, bytes):
+        response["body"]["string"] = scrub(body.decode("utf-8", "replace")).encode()
+    elif isinstance(body, str):
+        response["body"]["string"] = scrub(body)
+    return response
+
+
+@pytest.fixture(scope="session")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": [
+            ("authorization", REDACTED),
+            ("api-key", REDACTED),
+            ("x-api-key", REDACTED),
+            ("cookie", REDACTED),
+        ],
+        "before_record_request": _scrub_request,
+        "before_record_response": _scrub_response,
+        "decode_compressed_response": True,
+        "match_on": ["method", "path", "json_body"],
+        "allow_playback_repeats": True,
+    }
+
+
+@pytest.fixture
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    """``cassettes/<test folder>/<module>/``: a cassette's path mirrors its test's."""
+    test_file = Path(str(request.node.fspath))
+    return str(CASSETTES / test_file.parent.relative_to(TESTS) / test_file.stem)
+
+
+@pytest.fixture
+def api_key() -> str:
+    return API_KEY
+
+
+@pytest.fixture
+def base_url() -> str | None:
+    return BASE_URL
+
+
+def _normalised_body(request: Any) -> Any:
+    body = request.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    try:
+        return _mask_uuids(json.loads(body)) if body else None
+    except ValueError:
+        return body
+
+
+def _mask_uuids(value: Any) -> Any:
+    """Replace UUIDs, which tests generate afresh per run (langchain-tests' few-shot tool-call
+    ids), so that a replayed request matches its recording. Server-made ids are not UUIDs."""
+    if isinstance(value, dict):
+        return {k: _mask_uuids(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_uuids(v) for v in value]
+    if isinstance(value, str) and _UUID.match(value):
+        return "<uuid>"
+    return value
+
+
+def json_body_matcher(r1: Any, r2: Any) -> None:
+    """Match request bodies as JSON (key order and whitespace do not matter)."""
+    assert _normalised_body(r1) == _normalised_body(r2)
+
+
+def pytest_recording_configure(config: Any, vcr: Any) -> None:
+    vcr.register_matcher("json_body", json_body_matcher)
