@@ -1,0 +1,81 @@
+"""Imports flow one way (adapter -> core -> openai), and each package's public surface is pinned."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+INTEGRATIONS = Path(__file__).resolve().parent.parent / "integrations"
+
+
+def imported_roots(package: str) -> set[str]:
+    roots = set()
+    for path in (INTEGRATIONS / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                roots.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        (
+            "akile_core",
+            {
+                "langchain_core",
+                "llama_index",
+                "langchain_akile",
+                "llamaindex_akile",
+                "httpx",
+                "httpx2",
+            },
+        ),
+        ("langchain_akile", {"llama_index", "llamaindex_akile", "langchain_openai", "tiktoken"}),
+        ("llamaindex_akile", {"langchain_core", "langchain_akile", "tiktoken"}),
+    ],
+)
+def test_import_direction(package: str, forbidden: set[str]) -> None:
+    assert imported_roots(package) & forbidden == set()
+
+
+@pytest.mark.parametrize(
+    ("module", "absent"),
+    [
+        ("langchain_akile", ("llama_index", "tiktoken", "langchain_openai")),
+        ("llamaindex_akile", ("langchain_core", "langchain_openai")),
+    ],
+)
+def test_importing_one_adapter_never_loads_the_other_framework(
+    module: str, absent: tuple[str, ...]
+) -> None:
+    code = f"import sys, {module}; print(','.join(m for m in {absent!r} if m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
+
+
+def test_public_surfaces() -> None:
+    import akile_core
+    import langchain_akile
+    import llamaindex_akile
+    from llama_index.llms.akile import Akile
+
+    assert langchain_akile.__all__ == ["ChatAkile"]
+    assert llamaindex_akile.__all__ == ["Akile"]
+    assert Akile is llamaindex_akile.Akile
+    assert {"AkileSettings", "AkileError", "Gateway", "ModelNotFoundError", "list_models"} <= set(
+        akile_core.__all__
+    )
+
+
+def test_llama_index_namespace_has_no_init_files() -> None:
+    assert not (INTEGRATIONS / "llama_index" / "__init__.py").exists()
+    assert not (INTEGRATIONS / "llama_index" / "llms" / "__init__.py").exists()
