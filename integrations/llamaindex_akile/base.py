@@ -259,8 +259,10 @@ class Akile(FunctionCallingLLM):
     ) -> dict[str, Any]:
         """Messages and tool parameters for ``chat``.
 
-        ``parallel_tool_calls`` is never sent (model families differ on it); single-call mode
-        is enforced on the response instead, in ``_validate_chat_with_tools_response``.
+        ``allow_parallel_tool_calls=True`` sends ``parallel_tool_calls: true`` (some servers,
+        llama.cpp among them, allow one call per turn unless asked). ``False``, LlamaIndex's
+        default, sends nothing, since families differ on the parameter; single-call mode is
+        enforced on the response instead, in ``_validate_chat_with_tools_response``.
         """
         messages = list(chat_history or [])
         if isinstance(user_msg, str):
@@ -273,6 +275,8 @@ class Akile(FunctionCallingLLM):
             choice = to_wire_tool_choice(tool_choice, tool_required)
             if choice is not None:
                 prepared["tool_choice"] = choice
+            if allow_parallel_tool_calls:
+                prepared["parallel_tool_calls"] = True
         return prepared
 
     def _validate_chat_with_tools_response(
