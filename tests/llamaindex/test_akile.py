@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -109,7 +110,7 @@ def test_gateway_docs_example_chat_and_stream() -> None:
     # every response carries the message so far
     assert all(
         r.message.content.startswith(p.message.content or "")
-        for p, r in zip(responses, responses[1:], strict=False)
+        for p, r in itertools.pairwise(responses)
     )
     assert responses[-1].additional_kwargs["total_tokens"] > 0
 

@@ -25,6 +25,8 @@ pytestmark = [
     # llama-index-core's agent workflow reads `__fields__` internally; not ours to fix.
     pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince20"),
     pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince211"),
+    # llama-index-workflows leaves an aiosqlite Connection for the garbage collector.
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
 
 DIMENSIONS = 256
