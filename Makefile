@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo format lint typecheck test check record bench clean
+.PHONY: install demo format lint typecheck test check record clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,12 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 format: $(STAMP)
-	$(BIN)/ruff format integrations tests examples benchmarks
-	$(BIN)/ruff check --fix integrations tests examples benchmarks
+	$(BIN)/ruff format integrations tests examples scripts
+	$(BIN)/ruff check --fix integrations tests examples scripts
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check integrations tests examples benchmarks
-	$(BIN)/ruff check integrations tests examples benchmarks
+	$(BIN)/ruff format --check integrations tests examples scripts
+	$(BIN)/ruff check integrations tests examples scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -38,9 +38,6 @@ check: lint typecheck test
 # against the local recording server (../shared/recording-server/start.sh).
 record: $(STAMP)
 	scripts/record.sh
-
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache
