@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.secrets import KEY_PATTERN  # noqa: E402
+from tests.secrets import KEY_PATTERN
 
 
 def scan(folder: Path) -> list[str]:
