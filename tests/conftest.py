@@ -31,6 +31,20 @@ TEST_MODEL_OVERRIDE = os.environ.get("AKILE_TEST_MODEL_OVERRIDE", "qwen2.5-coder
 API_KEY = os.environ.get("AKILE_API_KEY", "test-key")
 BASE_URL = os.environ.get("AKILE_BASE_URL") or None
 
+
+def model_params(**overrides: Any) -> dict[str, Any]:
+    """Constructor arguments for the model under test, as recorded (repeatable: temperature 0)."""
+    params: dict[str, Any] = {
+        "model": TEST_MODEL,
+        "api_key": API_KEY,
+        "temperature": 0,
+        "max_tokens": 64,
+    }
+    if BASE_URL:
+        params["base_url"] = BASE_URL
+    return {**params, **overrides}
+
+
 _KEEP_RESPONSE_HEADERS = {"content-type", "retry-after"}
 _KEEP_REQUEST_HEADERS = {"content-type", "accept"}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

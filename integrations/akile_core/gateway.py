@@ -204,6 +204,49 @@ class Gateway:
         return {key: value for key, value in body.items() if key != param}
 
 
+def connect(
+    *,
+    api_key: Any = None,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    default_headers: Mapping[str, str] | None = None,
+    default_query: Mapping[str, object] | None = None,
+    client: object = None,
+    async_client: object = None,
+    family: ErrorFamily | None = None,
+    drop_unsupported_params: bool = False,
+) -> Gateway:
+    """Build the :class:`Gateway` for an adapter's fields, checking them first.
+
+    With only prebuilt clients and no key, their own configuration applies and no settings
+    are resolved (so no ``AKILE_API_KEY`` is required).
+    """
+    if client is not None and not isinstance(client, openai.OpenAI):
+        raise TypeError(f"client must be an openai.OpenAI instance, got {type(client).__name__}.")
+    if async_client is not None and not isinstance(async_client, openai.AsyncOpenAI):
+        raise TypeError(
+            f"async_client must be an openai.AsyncOpenAI instance, got {type(async_client).__name__}."
+        )
+    settings = None
+    if (client is None and async_client is None) or api_key is not None:
+        settings = AkileSettings.resolve(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
+    return Gateway(
+        settings,
+        client=client,
+        async_client=async_client,
+        family=family,
+        drop_unsupported_params=drop_unsupported_params,
+    )
+
+
 def _opts(options: Mapping[str, Any] | None) -> Any:
     return dict(options) if options else {}
 

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, Literal
 
-import openai
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models.base import LangSmithParams
@@ -30,7 +29,8 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from akile_core import API_KEY_ENV, BASE_URL_ENV, AkileSettings, Completion, Gateway, StreamState
+from akile_core import API_KEY_ENV, BASE_URL_ENV, Completion, Gateway, StreamState
+from akile_core.gateway import connect
 from akile_core.request import build_body
 from langchain_akile._convert import (
     PROVIDER,
@@ -137,23 +137,13 @@ class ChatAkile(BaseChatModel):
 
     @model_validator(mode="after")
     def _connect(self) -> Self:
-        if self.client is not None and not isinstance(self.client, openai.OpenAI):
-            raise TypeError("client must be an openai.OpenAI instance.")
-        if self.async_client is not None and not isinstance(self.async_client, openai.AsyncOpenAI):
-            raise TypeError("async_client must be an openai.AsyncOpenAI instance.")
-        custom = self.client is not None or self.async_client is not None
-        settings = None
-        if not custom or self.api_key is not None:
-            settings = AkileSettings.resolve(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                default_query=self.default_query,
-            )
-        self._gateway = Gateway(
-            settings,
+        self._gateway = connect(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
+            default_query=self.default_query,
             client=self.client,
             async_client=self.async_client,
             family=LANGCHAIN_ERRORS,

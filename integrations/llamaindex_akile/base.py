@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import openai
 from llama_index.core.base.llms.generic_utils import (
     achat_to_completion_decorator,
     astream_chat_to_completion_decorator,
@@ -29,7 +28,8 @@ from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
-from akile_core import AkileSettings, Completion, Delta, Gateway, StreamState
+from akile_core import Completion, Delta, Gateway, StreamState
+from akile_core.gateway import connect
 from akile_core.request import build_body
 from llamaindex_akile._convert import (
     assistant_message,
@@ -116,27 +116,18 @@ class Akile(FunctionCallingLLM):
 
     @model_validator(mode="after")
     def _connect(self) -> Akile:
-        if self.client is not None and not isinstance(self.client, openai.OpenAI):
-            raise TypeError("client must be an openai.OpenAI instance.")
-        if self.async_client is not None and not isinstance(self.async_client, openai.AsyncOpenAI):
-            raise TypeError("async_client must be an openai.AsyncOpenAI instance.")
-        custom = self.client is not None or self.async_client is not None
-        settings = None
-        if not custom or self.api_key is not None:
-            settings = AkileSettings.resolve(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-            )
-            self.base_url = settings.base_url
-        self._gateway = Gateway(
-            settings,
+        self._gateway = connect(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
             client=self.client,
             async_client=self.async_client,
             drop_unsupported_params=self.drop_unsupported_params,
         )
+        if self._gateway.settings is not None:
+            self.base_url = self._gateway.settings.base_url
         return self
 
     @classmethod

@@ -24,19 +24,11 @@ from pydantic import BaseModel, Field
 from akile_core import AkileConfigError
 from langchain_akile import ChatAkile
 from langchain_akile.errors import AuthenticationError, ContextOverflowError
-from tests.conftest import API_KEY, BASE_URL, TEST_MODEL, TEST_MODEL_OVERRIDE
+from tests.conftest import TEST_MODEL, TEST_MODEL_OVERRIDE, model_params
 
 
 def make(**kwargs: Any) -> ChatAkile:
-    params: dict[str, Any] = {
-        "model": TEST_MODEL,
-        "api_key": API_KEY,
-        "temperature": 0,
-        "max_tokens": 64,
-    }
-    if BASE_URL:
-        params["base_url"] = BASE_URL
-    return ChatAkile(**{**params, **kwargs})
+    return ChatAkile(**model_params(**kwargs))
 
 
 class GetWeather(BaseModel):

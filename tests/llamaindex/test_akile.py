@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from akile_core import AkileConfigError, AuthenticationError
 from llama_index.llms.akile import Akile
-from tests.conftest import API_KEY, BASE_URL, TEST_MODEL
+from tests.conftest import TEST_MODEL, model_params
 
 DOCS_MESSAGES = [
     ChatMessage(role="system", content="You are a helpful assistant."),
@@ -24,15 +24,7 @@ DOCS_MESSAGES = [
 
 
 def make(**kwargs: Any) -> Akile:
-    params: dict[str, Any] = {
-        "model": TEST_MODEL,
-        "api_key": API_KEY,
-        "temperature": 0,
-        "max_tokens": 64,
-    }
-    if BASE_URL:
-        params["base_url"] = BASE_URL
-    return Akile(**{**params, **kwargs})
+    return Akile(**model_params(**kwargs))
 
 
 def get_weather(city: str) -> str:

@@ -6,6 +6,7 @@ retrieval is deterministic and needs no network or model download.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import re
@@ -77,6 +78,9 @@ def llm() -> Iterator[Akile]:
     Settings.embed_model = HashingEmbedding()
     yield model
     Settings._llm, Settings._embed_model = previous_llm, previous_embed
+    # Collect now, inside this module's warning filters, the aiosqlite Connection that
+    # llama-index-workflows leaves behind; at interpreter exit it would escape them.
+    gc.collect()
 
 
 def multiply(a: int, b: int) -> int:
