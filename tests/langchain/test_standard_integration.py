@@ -13,7 +13,7 @@ import pytest
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 
 from langchain_akile import ChatAkile
-from tests.conftest import API_KEY, BASE_URL, TEST_MODEL, TEST_MODEL_OVERRIDE
+from tests.conftest import TEST_MODEL_OVERRIDE, model_params
 
 pytestmark = pytest.mark.vcr
 
@@ -25,15 +25,7 @@ class TestChatAkileStandardIntegration(ChatModelIntegrationTests):
 
     @property
     def chat_model_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "model": TEST_MODEL,
-            "api_key": API_KEY,
-            "temperature": 0,
-            "max_tokens": 256,
-        }
-        if BASE_URL:
-            params["base_url"] = BASE_URL
-        return params
+        return model_params(max_tokens=256)
 
     @property
     def has_tool_calling(self) -> bool:

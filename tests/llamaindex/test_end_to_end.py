@@ -11,7 +11,6 @@ import hashlib
 import math
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from llama_index.core import Document, Settings, VectorStoreIndex
@@ -19,7 +18,7 @@ from llama_index.core.agent.workflow import FunctionAgent
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from llama_index.llms.akile import Akile
-from tests.conftest import API_KEY, BASE_URL, TEST_MODEL
+from tests.conftest import model_params
 
 pytestmark = [
     pytest.mark.vcr,
@@ -64,15 +63,7 @@ DOCUMENTS = [
 
 @pytest.fixture
 def llm() -> Iterator[Akile]:
-    params: dict[str, Any] = {
-        "model": TEST_MODEL,
-        "api_key": API_KEY,
-        "temperature": 0,
-        "max_tokens": 96,
-    }
-    if BASE_URL:
-        params["base_url"] = BASE_URL
-    model = Akile(**params)
+    model = Akile(**model_params(max_tokens=96))
     previous_llm, previous_embed = Settings._llm, Settings._embed_model
     Settings.llm = model
     Settings.embed_model = HashingEmbedding()
