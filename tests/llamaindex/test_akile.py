@@ -236,3 +236,36 @@ def test_thinking_block_from_reasoning_stream() -> None:
         and second.message.content == "4"
         and second.delta == "4"
     )
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    ["REPEATED_ID_NAME", "NO_INDEX", "ALL_INDEX_ZERO", "TWO_IN_ONE_DELTA", "EMPTY_ARGUMENTS"],
+)
+def test_streamed_tool_calls_in_every_dialect(fixture: str) -> None:
+    """The core's stream dialects (tests/core/test_stream.py, sources cited there) reach
+    LlamaIndex as whole ToolCallBlocks, ids and names never doubled."""
+    from akile_core.stream import StreamState
+    from llamaindex_akile.base import _StreamView
+    from tests.core import test_stream
+
+    chunks = getattr(test_stream, fixture)
+    view = _StreamView()
+    last = None
+    for chunk in chunks:
+        delta = view.state.feed(chunk)
+        if delta is not None:
+            last = view.update(delta)
+    final = view.final()
+    assert last is not None
+    expected = StreamState()
+    for chunk in chunks:
+        expected.feed(chunk)
+    selections = make().get_tool_calls_from_response(final)
+    assert [(s.tool_id, s.tool_name) for s in selections] == [
+        (c.id, c.name) for c in expected.tool_calls.calls()
+    ]
+    assert all(
+        s.tool_kwargs == json.loads(c.arguments or "{}")
+        for s, c in zip(selections, expected.tool_calls.calls(), strict=True)
+    )
