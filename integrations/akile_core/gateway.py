@@ -61,6 +61,9 @@ class Gateway:
         self._async_client = async_client
         self.family = family
         self.drop_unsupported_params = drop_unsupported_params
+        # Parameters a model's channel rejected, so later requests leave them out up front
+        # instead of paying for the same 400 every time.
+        self._dropped: dict[str, set[str]] = {}
 
     @property
     def base_url(self) -> str | None:
@@ -90,6 +93,7 @@ class Gateway:
         self, body: dict[str, Any], options: Mapping[str, Any] | None = None
     ) -> Completion:
         """Send a non-streamed request and parse the answer."""
+        body = self._without_dropped(body)
         while True:
             try:
                 with self._errors(body):
@@ -104,6 +108,7 @@ class Gateway:
         self, body: dict[str, Any], options: Mapping[str, Any] | None = None
     ) -> Completion:
         """Async :meth:`complete`."""
+        body = self._without_dropped(body)
         while True:
             try:
                 with self._errors(body):
@@ -118,6 +123,7 @@ class Gateway:
         self, body: dict[str, Any], state: StreamState, options: Mapping[str, Any] | None = None
     ) -> Iterator[Delta]:
         """Send a streamed request; yield each delta; fill ``state``; raise if cut short."""
+        body = self._without_dropped(body)
         while True:
             try:
                 with self._errors(body):
@@ -143,6 +149,7 @@ class Gateway:
         self, body: dict[str, Any], state: StreamState, options: Mapping[str, Any] | None = None
     ) -> AsyncIterator[Delta]:
         """Async :meth:`stream`."""
+        body = self._without_dropped(body)
         while True:
             try:
                 with self._errors(body):
@@ -185,12 +192,19 @@ class Gateway:
             family=self.family,
         )
 
+    def _without_dropped(self, body: dict[str, Any]) -> dict[str, Any]:
+        dropped = self._dropped.get(str(body.get("model")))
+        if not dropped:
+            return body
+        return {key: value for key, value in body.items() if key not in dropped}
+
     def _without(self, body: dict[str, Any], err: UnsupportedParameterError) -> dict[str, Any]:
         """The body minus the rejected parameter, if dropping is on and it was not tried yet."""
         param = err.param
         if not self.drop_unsupported_params or param is None or param not in body:
             raise err
         model = str(body.get("model"))
+        self._dropped.setdefault(model, set()).add(param)
         with _warned_lock:
             first = (model, param) not in _warned
             _warned.add((model, param))

@@ -1,0 +1,468 @@
+"""A chat-completions server on 127.0.0.1 that misbehaves on request, like real gateways do.
+
+The request's ``model`` names the scenario (``"<scenario>"`` or ``"<scenario>#<tag>"``; the tag
+keeps per-test state apart). Every request is logged (scenario, time, body) so tests can count
+attempts and check timing. The server runs an asyncio loop in a daemon thread, on a free port,
+and stops with its fixture; a stall never outlasts ``MAX_STALL`` seconds.
+
+Each scenario's shape cites where it comes from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_STALL = 5.0
+
+# new-api distributor (QuantumNous/new-api middleware/distributor.go): 503 + model_not_found.
+NO_CHANNEL = {
+    "error": {
+        "message": "当前分组 default 下对于模型 {model} 无可用渠道",
+        "type": "new_api_error",
+        "code": "model_not_found",
+    }
+}
+# new-api/one-api token auth (middleware/auth.go): 401, Chinese and English wording.
+BAD_KEY_ZH = {"error": {"message": "无效的令牌 (request id: 20261125)", "type": "new_api_error"}}
+BAD_KEY_EN = {
+    "error": {
+        "message": "Incorrect API key provided",
+        "type": "invalid_request_error",
+        "code": "invalid_api_key",
+    }
+}
+# new-api quota (service/quota.go): 403 "用户额度不足" / pre_consume_token_quota_failed.
+QUOTA_ZH = {
+    "error": {
+        "message": "用户额度不足, 剩余额度: ＄0.000000",
+        "type": "new_api_error",
+        "code": "insufficient_user_quota",
+    }
+}
+QUOTA_EN = {
+    "error": {
+        "message": "pre_consume_token_quota_failed: token quota is not enough",
+        "type": "new_api_error",
+        "code": "pre_consume_token_quota_failed",
+    }
+}
+# nginx in front of a gateway whose upstream is down.
+NGINX_502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+# OpenAI: a parameter the model does not accept.
+UNSUPPORTED = {
+    "error": {
+        "message": "Unsupported parameter: '{param}' is not supported with this model.",
+        "type": "invalid_request_error",
+        "param": "{param}",
+        "code": "unsupported_parameter",
+    }
+}
+
+
+@dataclass
+class Logged:
+    scenario: str
+    tag: str
+    at: float
+    body: dict[str, Any]
+
+
+@dataclass
+class FaultServer:
+    host: str = "127.0.0.1"
+    port: int = 0
+    log: list[Logged] = field(default_factory=list)
+    connections: int = 0
+    open_connections: int = 0
+    peak_open_connections: int = 0
+    _loop: asyncio.AbstractEventLoop | None = None
+    _server: asyncio.AbstractServer | None = None
+    _thread: threading.Thread | None = None
+    _writers: set[asyncio.StreamWriter] = field(default_factory=set)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+    def attempts(self, model: str) -> list[Logged]:
+        scenario, _, tag = model.partition("#")
+        return [e for e in self.log if e.scenario == scenario and e.tag == tag]
+
+    def start(self) -> FaultServer:
+        ready = threading.Event()
+
+        def run() -> None:
+            self._loop = asyncio.new_event_loop()
+            self._server = self._loop.run_until_complete(
+                asyncio.start_server(self._handle, self.host, 0, backlog=1024)
+            )
+            self.port = self._server.sockets[0].getsockname()[1]
+            ready.set()
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, daemon=True, name="fault-server")
+        self._thread.start()
+        if not ready.wait(10):
+            raise RuntimeError("fault server did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._loop is None or self._server is None:
+            return
+        loop, server = self._loop, self._server
+
+        async def close() -> None:
+            server.close()
+            for writer in list(self._writers):
+                writer.transport.abort()
+            await asyncio.sleep(0)
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(close(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        if self._thread:
+            self._thread.join(10)
+
+    # -- HTTP -----------------------------------------------------------------------------
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        self._writers.add(writer)
+        self.open_connections += 1
+        self.peak_open_connections = max(self.peak_open_connections, self.open_connections)
+        try:
+            while True:
+                request = await _read_request(reader)
+                if request is None:
+                    break
+                path, headers, body = request
+                keep_open = await self._respond(path, headers, body, writer)
+                if not keep_open:
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            self.open_connections -= 1
+            self._writers.discard(writer)
+            writer.close()
+
+    async def _respond(
+        self, path: str, headers: dict[str, str], raw: bytes, w: asyncio.StreamWriter
+    ) -> bool:
+        if path.endswith("/models"):
+            await _send(w, 200, {"object": "list", "data": [{"id": "ok", "object": "model"}]})
+            return True
+        body = json.loads(raw or b"{}")
+        scenario, _, tag = str(body.get("model", "ok")).partition("#")
+        self.log.append(Logged(scenario, tag, time.monotonic(), body))
+        attempt = len([e for e in self.log if e.scenario == scenario and e.tag == tag])
+        handler = SCENARIOS.get(scenario.split(":")[0])
+        if handler is None:
+            await _send(w, 404, {"error": {"message": f"unknown scenario {scenario}"}})
+            return True
+        return await handler(w, body, scenario, attempt, headers)
+
+
+async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes] | None:
+    line = await reader.readline()
+    if not line:
+        return None
+    _, path, _ = line.decode("latin-1").split(" ", 2)
+    headers: dict[str, str] = {}
+    while True:
+        header = await reader.readline()
+        if header in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = header.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0"))
+    body = await reader.readexactly(length) if length else b""
+    return path, headers, body
+
+
+async def _send(
+    w: asyncio.StreamWriter,
+    status: int,
+    payload: Any,
+    extra: dict[str, str] | None = None,
+    content_type: str = "application/json",
+) -> None:
+    data = (
+        payload.encode()
+        if isinstance(payload, str)
+        else json.dumps(payload, ensure_ascii=False).encode()
+    )
+    head = [f"HTTP/1.1 {status} X", f"content-type: {content_type}", f"content-length: {len(data)}"]
+    if status >= 400:
+        # new-api answers every request with its id (X-Oneapi-Request-Id); quote it to support.
+        head.append(f"x-oneapi-request-id: req-{status}-fault")
+    head += [f"{k}: {v}" for k, v in (extra or {}).items()]
+    w.write(("\r\n".join(head) + "\r\n\r\n").encode() + data)
+    await w.drain()
+
+
+async def _start_sse(w: asyncio.StreamWriter) -> None:
+    w.write(
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+    )
+    await w.drain()
+
+
+async def _sse(w: asyncio.StreamWriter, event: Any) -> None:
+    data = (
+        "data: "
+        + (event if isinstance(event, str) else json.dumps(event, ensure_ascii=False))
+        + "\n\n"
+    ).encode()
+    w.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+    await w.drain()
+
+
+async def _end_sse(w: asyncio.StreamWriter) -> None:
+    await _sse(w, "[DONE]")
+    w.write(b"0\r\n\r\n")
+    await w.drain()
+
+
+def answer_for(body: dict[str, Any]) -> str:
+    """The 'model' answers by echoing the last user message, so each caller can check its own."""
+    content = body["messages"][-1].get("content", "")
+    if isinstance(content, list):
+        content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return f"echo: {content}"
+
+
+def _completion(body: dict[str, Any], text: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fault",
+        "object": "chat.completion",
+        "model": body.get("model"),
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}
+        ],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8},
+    }
+
+
+def _chunk(
+    body: dict[str, Any], delta: dict[str, Any], finish: str | None = None
+) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fault",
+        "object": "chat.completion.chunk",
+        "model": body.get("model"),
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+
+
+async def _ok(
+    w: asyncio.StreamWriter, body: dict[str, Any], text: str | None = None, pieces: int = 4
+) -> bool:
+    text = answer_for(body) if text is None else text
+    if not body.get("stream"):
+        await _send(w, 200, _completion(body, text))
+        return True
+    await _start_sse(w)
+    size = max(1, len(text) // pieces)
+    for start in range(0, len(text), size):
+        await _sse(w, _chunk(body, {"content": text[start : start + size]}))
+    await _sse(w, _chunk(body, {}, "stop"))
+    if (body.get("stream_options") or {}).get("include_usage"):
+        await _sse(
+            w,
+            {
+                "id": "chatcmpl-fault",
+                "choices": [],
+                "usage": {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8},
+            },
+        )
+    await _end_sse(w)
+    return True
+
+
+Handler = Callable[[asyncio.StreamWriter, dict[str, Any], str, int, dict[str, str]], Any]
+FAST_RETRY = {"retry-after-ms": "5"}  # OpenAI's own header; keeps retry tests fast
+
+
+async def ok(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    return await _ok(w, body)
+
+
+async def rate_limited(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # "429", "429:retry-after=1" (seconds, RFC 9110), "429:bare" (no header, empty body: some
+    # proxies), always failing.
+    option = scenario.partition(":")[2]
+    if option.startswith("retry-after="):
+        await _send(
+            w,
+            429,
+            {"error": {"message": "Rate limit reached"}},
+            {"retry-after": option.split("=")[1]},
+        )
+    elif option == "bare":
+        await _send(w, 429, "", content_type="text/plain")
+    else:
+        await _send(
+            w,
+            429,
+            {"error": {"message": "Rate limit reached for requests", "type": "requests"}},
+            FAST_RETRY,
+        )
+    return True
+
+
+async def fail_once(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # "once:503": the first attempt fails with the status, the retry succeeds (upstream blips).
+    status = int(scenario.partition(":")[2] or 500)
+    if attempt == 1:
+        await _send(
+            w, status, {"error": {"message": "upstream temporarily unavailable"}}, FAST_RETRY
+        )
+        return True
+    return await _ok(w, body)
+
+
+async def server_error(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    status = int(scenario.partition(":")[2] or 500)
+    await _send(w, status, {"error": {"message": f"upstream error {status}"}}, FAST_RETRY)
+    return True
+
+
+async def no_channel(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    message = json.loads(json.dumps(NO_CHANNEL).replace("{model}", scenario))
+    await _send(w, 503, message, FAST_RETRY)
+    return True
+
+
+def _fixed(status: int, payload: Any, content_type: str = "application/json") -> Handler:
+    async def handler(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+        await _send(w, status, payload, FAST_RETRY, content_type)
+        return True
+
+    return handler
+
+
+async def error_in_200(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # one-api relays some upstream failures as HTTP 200 with an error object.
+    await _send(
+        w,
+        200,
+        {"error": {"message": "upstream returned an error", "type": "upstream_error", "code": 502}},
+    )
+    return True
+
+
+async def stream_error_event(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # OpenAI and new-api send a mid-stream failure as a data event with an "error" object.
+    await _start_sse(w)
+    await _sse(w, _chunk(body, {"content": "partial "}))
+    await _sse(
+        w,
+        {
+            "error": {
+                "message": "upstream stream interrupted",
+                "type": "upstream_error",
+                "code": 502,
+            }
+        },
+    )
+    await _end_sse(w)
+    return True
+
+
+async def stream_drop(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # A proxy or upstream resetting the connection mid-stream: no [DONE], no final chunk.
+    await _start_sse(w)
+    await _sse(w, _chunk(body, {"content": "partial "}))
+    w.transport.abort()
+    return False
+
+
+async def stream_stall(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # An upstream that stops sending mid-answer and never closes.
+    await _start_sse(w)
+    await _sse(w, _chunk(body, {"content": "partial "}))
+    await asyncio.sleep(MAX_STALL)
+    return False
+
+
+async def stall(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # No answer at all (an overloaded gateway), bounded by MAX_STALL.
+    await asyncio.sleep(MAX_STALL)
+    return False
+
+
+async def slow_first_token(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    delay = float(scenario.partition(":")[2] or 0.3)
+    await asyncio.sleep(delay)
+    return await _ok(w, body)
+
+
+async def large(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # A long answer (1 MB of text), streamed in 1,000 chunks when streaming.
+    return await _ok(w, body, "x" * 1_000_000, pieces=1000)
+
+
+async def content_length(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # Reports how many characters of the last message arrived, to prove nothing was cut.
+    return await _ok(w, body, str(len(body["messages"][-1]["content"])))
+
+
+async def unsupported(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    param = scenario.partition(":")[2]
+    if param in body:
+        message = json.loads(json.dumps(UNSUPPORTED).replace("{param}", param))
+        await _send(w, 400, message)
+        return True
+    return await _ok(w, body)
+
+
+SCENARIOS: dict[str, Handler] = {
+    "ok": ok,
+    "429": rate_limited,
+    "once": fail_once,
+    "5xx": server_error,
+    "no-channel": no_channel,
+    "bad-key-zh": _fixed(401, BAD_KEY_ZH),
+    "bad-key-en": _fixed(401, BAD_KEY_EN),
+    "quota-zh": _fixed(403, QUOTA_ZH),
+    "quota-en": _fixed(429, QUOTA_EN),
+    "html-502": _fixed(502, NGINX_502, "text/html"),
+    "bad-request": _fixed(
+        400,
+        {
+            "error": {
+                "message": "messages: at least one message is required",
+                "type": "invalid_request_error",
+            }
+        },
+    ),
+    "error-200": error_in_200,
+    "stream-error": stream_error_event,
+    "stream-drop": stream_drop,
+    "stream-stall": stream_stall,
+    "stall": stall,
+    "slow": slow_first_token,
+    "large": large,
+    "length": content_length,
+    "unsupported": unsupported,
+}
+# Scenarios whose errors are final: the client must send them once.
+FINAL = (
+    "no-channel",
+    "bad-key-zh",
+    "bad-key-en",
+    "quota-zh",
+    "quota-en",
+    "bad-request",
+    "unsupported",
+)
