@@ -9,8 +9,10 @@ pool cannot be used from a loop other than the one that opened its connections.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 import weakref
+from collections.abc import AsyncIterator
 from typing import Any
 
 import openai
@@ -20,9 +22,18 @@ from akile_core.errors import is_final_gateway_error
 
 _sync_clients: dict[AkileSettings, openai.OpenAI] = {}
 _async_clients: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, dict[AkileSettings, openai.AsyncOpenAI]
+    asyncio.AbstractEventLoop,
+    dict[AkileSettings, tuple[openai.AsyncOpenAI, AsyncIterator[None]]],
 ] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+
+
+@atexit.register
+def _close_sync_clients() -> None:
+    # Shared clients live as long as the process; close their pooled sockets on the way out.
+    for client in list(_sync_clients.values()):
+        client.close()
+
 
 # What the openai client retries (408, 409, 429, >= 500) minus what a gateway says is final.
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
@@ -45,21 +56,39 @@ def get_client(settings: AkileSettings) -> openai.OpenAI:
     return client
 
 
-def get_async_client(settings: AkileSettings) -> openai.AsyncOpenAI:
-    """Return the shared async client for these settings and the running event loop."""
-    loop = _running_loop()
+async def get_async_client(settings: AkileSettings) -> openai.AsyncOpenAI:
+    """Return the shared async client for these settings and the running event loop.
+
+    The client is closed when its loop shuts down (``asyncio.run`` and pytest-asyncio call
+    ``loop.shutdown_asyncgens()`` before closing a loop): otherwise its pooled connections
+    would outlive their loop and fail noisily in the garbage collector.
+    """
+    loop = asyncio.get_running_loop()
     with _lock:
-        per_loop = _async_clients.setdefault(loop, {}) if loop is not None else {}
-        client = per_loop.get(settings)
-        if client is None:
-            client = openai.AsyncOpenAI(
-                **_client_kwargs(settings),
-                http_client=openai.DefaultAsyncHttpxClient(
-                    event_hooks={"response": [amark_final_errors]}
-                ),
-            )
-            per_loop[settings] = client
+        per_loop = _async_clients.setdefault(loop, {})
+        entry = per_loop.get(settings)
+        if entry is not None:
+            return entry[0]
+        client = openai.AsyncOpenAI(
+            **_client_kwargs(settings),
+            http_client=_async_http_client(),
+        )
+        closer = _close_at_loop_shutdown(client)
+        # A strong reference: the loop only holds async generators weakly.
+        per_loop[settings] = (client, closer)
+    await closer.__anext__()
     return client
+
+
+async def _close_at_loop_shutdown(client: openai.AsyncOpenAI) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await client.close()
+
+
+def _async_http_client() -> Any:
+    return openai.DefaultAsyncHttpxClient(event_hooks={"response": [amark_final_errors]})
 
 
 def _client_kwargs(settings: AkileSettings) -> dict[str, Any]:
@@ -73,13 +102,6 @@ def _client_kwargs(settings: AkileSettings) -> dict[str, Any]:
     if settings.timeout is not None:
         kwargs["timeout"] = settings.timeout
     return kwargs
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 def _is_retryable_status(status: int) -> bool:

@@ -81,13 +81,13 @@ class Gateway:
             raise ValueError("This model was given only an async client; use the async methods.")
         return get_client(self.settings)
 
-    def async_client(self) -> openai.AsyncOpenAI:
+    async def async_client(self) -> openai.AsyncOpenAI:
         """The async client: the one passed in, else the shared one for the settings and loop."""
         if self._async_client is not None:
             return self._async_client
         if self.settings is None:
             raise ValueError("This model was given only a sync client; use the sync methods.")
-        return get_async_client(self.settings)
+        return await get_async_client(self.settings)
 
     def complete(
         self, body: dict[str, Any], options: Mapping[str, Any] | None = None
@@ -112,7 +112,7 @@ class Gateway:
         while True:
             try:
                 with self._errors(body):
-                    data = await self.async_client().post(
+                    data = await (await self.async_client()).post(
                         _PATH, cast_to=object, body=body, options=_opts(options)
                     )
                     return parse_completion(_raise_error_body(data, body, self))
@@ -153,7 +153,7 @@ class Gateway:
         while True:
             try:
                 with self._errors(body):
-                    events = await self.async_client().post(
+                    events = await (await self.async_client()).post(
                         _PATH,
                         cast_to=object,
                         body=body,
@@ -181,7 +181,7 @@ class Gateway:
     async def alist_models(self) -> list[str]:
         """Async :meth:`list_models`."""
         with map_errors(model=None, base_url=self.base_url, family=self.family):
-            data = await self.async_client().get("/models", cast_to=object)
+            data = await (await self.async_client()).get("/models", cast_to=object)
         return _model_ids(data)
 
     def _errors(self, body: Mapping[str, Any]) -> Any:

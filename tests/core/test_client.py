@@ -24,13 +24,14 @@ def test_client_carries_the_settings() -> None:
     assert client.api_key == "k3"
 
 
-def test_async_clients_are_shared_within_a_loop_not_across() -> None:
+def test_async_clients_are_shared_within_a_loop_not_across_and_closed_with_it() -> None:
     settings = AkileSettings.resolve(api_key="k4", base_url="http://127.0.0.1:9/v1")
 
     async def two() -> tuple[object, object]:
-        return get_async_client(settings), get_async_client(settings)
+        return await get_async_client(settings), await get_async_client(settings)
 
     first, second = asyncio.run(two())
     assert first is second
+    assert first.is_closed()  # type: ignore[attr-defined]  # closed at loop shutdown
     third, _ = asyncio.run(two())
     assert third is not first
