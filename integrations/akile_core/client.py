@@ -88,7 +88,18 @@ async def _close_at_loop_shutdown(client: openai.AsyncOpenAI) -> AsyncIterator[N
 
 
 def _async_http_client() -> Any:
-    return openai.DefaultAsyncHttpxClient(event_hooks={"response": [amark_final_errors]})
+    """The async HTTP client: aiohttp-backed when available, else the SDK's default.
+
+    With many concurrent requests the default httpx pool spends most of its CPU managing
+    itself; the SDK's aiohttp transport (``openai[aiohttp]``, bundled with openai 3.x when
+    aiohttp is installed) needs about half the CPU per request and keeps 200 concurrent calls
+    near twice as fast (benchmarks/). Both speak the same httpx client interface.
+    """
+    hooks = {"response": [amark_final_errors]}
+    try:
+        return openai.DefaultAioHttpClient(event_hooks=hooks)
+    except RuntimeError:  # aiohttp is not installed: the SDK's default transport
+        return openai.DefaultAsyncHttpxClient(event_hooks=hooks)
 
 
 def _client_kwargs(settings: AkileSettings) -> dict[str, Any]:

@@ -9,6 +9,7 @@ usage details) and costs less CPU per chunk than building typed models we would 
 
 from __future__ import annotations
 
+import json
 import threading
 import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -269,8 +270,14 @@ def _raise_error_body(data: object, body: Mapping[str, Any], gateway: Gateway) -
     """Raise the mapped error if an HTTP 200 body or stream event is an ``{"error": ...}`` object.
 
     Some gateways answer HTTP 200 and put the upstream's failure in the body; returning that
-    as an empty answer would hide it.
+    as an empty answer would hide it. A JSON body sent with a non-JSON content type (some
+    proxies say ``text/plain``) reaches us as text from the SDK, and is decoded here.
     """
+    if isinstance(data, str) and data.lstrip().startswith("{"):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            pass
     if isinstance(data, Mapping) and data.get("error") and not data.get("choices"):
         raise error_from_body(
             data,
@@ -283,6 +290,11 @@ def _raise_error_body(data: object, body: Mapping[str, Any], gateway: Gateway) -
 
 
 def _model_ids(data: object) -> list[str]:
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            return []
     items = data.get("data") if isinstance(data, Mapping) else data
     if not isinstance(items, list):
         return []

@@ -118,3 +118,14 @@ def test_stream_cut_before_finish_is_not_passed_off_as_complete() -> None:
         for delta in gw.stream(dict(BODY, stream=True), StreamState()):
             got.append(delta.content)
     assert got == ["The answer is"]
+
+
+def test_json_sent_as_text_plain_is_still_parsed() -> None:
+    # Some reverse proxies rewrite the content type of JSON answers to text/plain.
+    completion = {
+        "id": "c",
+        "model": "m",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"content": "hi"}}],
+    }
+    gw, _ = gateway([(200, completion, "text/plain")])
+    assert gw.complete(dict(BODY)).choices[0].content == "hi"
