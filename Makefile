@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo format lint typecheck test check record clean
+.PHONY: install demo format lint typecheck test check record bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,12 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 format: $(STAMP)
-	$(BIN)/ruff format integrations tests examples scripts
-	$(BIN)/ruff check --fix integrations tests examples scripts
+	$(BIN)/ruff format integrations tests examples scripts benchmarks
+	$(BIN)/ruff check --fix integrations tests examples scripts benchmarks
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check integrations tests examples scripts
-	$(BIN)/ruff check integrations tests examples scripts
+	$(BIN)/ruff format --check integrations tests examples scripts benchmarks
+	$(BIN)/ruff check integrations tests examples scripts benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -39,5 +39,18 @@ check: lint typecheck test
 record: $(STAMP)
 	scripts/record.sh
 
+# Benchmarks (not part of `make test`): our figures on openai 3.x in .venv, then ours beside
+# ChatOpenAI and OpenAILike on openai 2.x (llama-index-llms-openai pins openai<3) in .venv-bench.
+BENCH_VENV ?= .venv-bench
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[bench]" "openai<3"
+	touch $(BENCH_VENV)/.installed
+
+bench: $(STAMP) $(BENCH_VENV)/.installed
+	$(BIN)/python -m benchmarks.run --label openai-3
+	$(BENCH_VENV)/bin/python -m benchmarks.run --label openai-2-with-anchors
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .mypy_cache .ruff_cache

@@ -26,7 +26,13 @@ def completion_bytes(model: str) -> bytes:
         "object": "chat.completion",
         "created": 1,
         "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hello there!"}}],
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": "Hello there!"},
+            }
+        ],
         "usage": USAGE,
     }
     return json.dumps(body).encode()
@@ -38,8 +44,26 @@ def stream_bytes(model: str, chunks: int) -> bytes:
         return f"data: {json.dumps(payload)}\n\n"
 
     base = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1, "model": model}
-    parts = [event({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]})]
-    parts += [event({**base, "choices": [{"index": 0, "delta": {"content": "tok "}, "finish_reason": None}]}) for _ in range(chunks)]
+    parts = [
+        event(
+            {
+                **base,
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {"role": "assistant", "content": ""},
+                        "finish_reason": None,
+                    }
+                ],
+            }
+        )
+    ]
+    parts += [
+        event(
+            {**base, "choices": [{"index": 0, "delta": {"content": "tok "}, "finish_reason": None}]}
+        )
+        for _ in range(chunks)
+    ]
     parts.append(event({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}))
     parts.append(event({**base, "choices": [], "usage": USAGE}))
     parts.append("data: [DONE]\n\n")
@@ -69,13 +93,21 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
                 if latency:
                     await asyncio.sleep(int(latency.rstrip("ms")) / 1000)
                 if name.startswith("chunks:"):
-                    payload, ctype = stream_bytes(model, int(name.split(":")[1])), b"text/event-stream"
+                    payload, ctype = (
+                        stream_bytes(model, int(name.split(":")[1])),
+                        b"text/event-stream",
+                    )
                 elif stream:
                     payload, ctype = stream_bytes(model, 3), b"text/event-stream"
                 else:
                     payload, ctype = completion_bytes(model), b"application/json"
             writer.write(
-                b"HTTP/1.1 200 OK\r\ncontent-type: " + ctype + b"\r\ncontent-length: " + str(len(payload)).encode() + b"\r\n\r\n" + payload
+                b"HTTP/1.1 200 OK\r\ncontent-type: "
+                + ctype
+                + b"\r\ncontent-length: "
+                + str(len(payload)).encode()
+                + b"\r\n\r\n"
+                + payload
             )
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):
