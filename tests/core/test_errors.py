@@ -12,6 +12,7 @@ import pytest
 
 from akile_core import errors as e
 from akile_core.errors import classify, error_from_body, is_final_gateway_error
+from tests.faults.server import QUOTA_EN, QUOTA_ZH  # new-api's quota wording, sources cited there
 
 # new-api distributor: HTTP 503, code model_not_found (QuantumNous/new-api middleware/distributor.go)
 NO_CHANNEL_ZH = {
@@ -24,20 +25,6 @@ NO_CHANNEL_ZH = {
 NO_CHANNEL_EN = {
     "error": {
         "message": "No available channel for model claude-x under group default",
-        "type": "new_api_error",
-    }
-}
-# new-api / one-api quota wording (one-api README FAQ "额度不足"; new-api pre_consume_token_quota_failed)
-QUOTA_ZH = {
-    "error": {
-        "message": "用户额度不足, 剩余额度: $0.0001",
-        "type": "new_api_error",
-        "code": "insufficient_user_quota",
-    }
-}
-QUOTA_EN = {
-    "error": {
-        "message": "pre_consume_token_quota_failed: token quota is not enough",
         "type": "new_api_error",
     }
 }
