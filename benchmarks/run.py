@@ -75,6 +75,19 @@ class Subject:
     acall: Callable[[str], Any]  # async: one call
 
 
+def cpu_to_first_token(open_stream: Callable[[], Any], is_token: Callable[[Any], bool]) -> float:
+    """CPU seconds from opening a stream to its first content token; the stream is then closed."""
+    start = time.process_time()
+    iterator = open_stream()
+    spent = float("nan")
+    for item in iterator:
+        if is_token(item):
+            spent = time.process_time() - start
+            break
+    iterator.close()
+    return spent
+
+
 def raw_subject(base_url: str) -> Subject:
     client = openai.OpenAI(api_key=KEY, base_url=base_url)
     aclient_holder: dict[int, openai.AsyncOpenAI] = {}
@@ -99,14 +112,10 @@ def raw_subject(base_url: str) -> Subject:
         return n
 
     def first_token(model: str) -> float:
-        start = time.process_time()
-        iterator = client.chat.completions.create(model=model, messages=MESSAGES, stream=True)  # type: ignore[arg-type]
-        for chunk in iterator:
-            if chunk.choices and chunk.choices[0].delta.content:
-                spent = time.process_time() - start
-                break
-        iterator.close()
-        return spent
+        return cpu_to_first_token(
+            lambda: client.chat.completions.create(model=model, messages=MESSAGES, stream=True),  # type: ignore[arg-type]
+            lambda c: bool(c.choices and c.choices[0].delta.content),
+        )
 
     async def acall(model: str) -> Any:
         loop = id(asyncio.get_running_loop())
@@ -130,14 +139,9 @@ def langchain_subject(name: str, llm: Any) -> Subject:
         return sum(1 for chunk in llm.stream(messages, model=model) if chunk.content)
 
     def first_token(model: str) -> float:
-        start = time.process_time()
-        iterator = llm.stream(messages, model=model)
-        for chunk in iterator:
-            if chunk.content:
-                spent = time.process_time() - start
-                break
-        iterator.close()
-        return spent
+        return cpu_to_first_token(
+            lambda: llm.stream(messages, model=model), lambda c: bool(c.content)
+        )
 
     async def acall(model: str) -> Any:
         return (await llm.ainvoke(messages, model=model)).content
@@ -166,14 +170,7 @@ def llamaindex_subject(name: str, factory: Callable[[str], Any]) -> Subject:
         return sum(1 for r in llm(model).stream_chat(messages) if r.delta)
 
     def first_token(model: str) -> float:
-        start = time.process_time()
-        iterator = llm(model).stream_chat(messages)
-        for response in iterator:
-            if response.delta:
-                spent = time.process_time() - start
-                break
-        iterator.close()
-        return spent
+        return cpu_to_first_token(lambda: llm(model).stream_chat(messages), lambda r: bool(r.delta))
 
     async def acall(model: str) -> Any:
         return (await llm(model).achat(messages)).message.content

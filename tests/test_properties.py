@@ -27,6 +27,17 @@ args = st.dictionaries(names, json_values, max_size=4)
 calls = st.lists(st.tuples(names, names, args), max_size=3, unique_by=lambda c: c[0])
 
 
+def as_answer(sent: dict[str, Any]) -> Choice:
+    """A sent assistant message read back as the model's answer (the response parser's input)."""
+    return Choice(
+        content=sent["content"] or "",
+        tool_calls=tuple(
+            ToolCall(c["id"], c["function"]["name"], c["function"]["arguments"])
+            for c in sent.get("tool_calls", [])
+        ),
+    )
+
+
 @st.composite
 def langchain_history(draw: Any) -> list[Any]:
     history: list[Any] = [SystemMessage(draw(text))] if draw(st.booleans()) else []
@@ -56,15 +67,7 @@ def test_langchain_history_converts_without_loss(history: list[Any]) -> None:
         )
         if isinstance(message, AIMessage):
             # the assistant turn comes back as the same message through the response parser
-            back = lc.from_wire_choice(
-                Choice(
-                    content=sent["content"] or "",
-                    tool_calls=tuple(
-                        ToolCall(c["id"], c["function"]["name"], c["function"]["arguments"])
-                        for c in sent.get("tool_calls", [])
-                    ),
-                )
-            )
+            back = lc.from_wire_choice(as_answer(sent))
             assert back.content == message.content
             assert [(c["id"], c["name"], c["args"]) for c in back.tool_calls] == [
                 (c["id"], c["name"], c["args"]) for c in message.tool_calls
@@ -100,15 +103,7 @@ def test_llamaindex_history_converts_without_loss(history: list[ChatMessage]) ->
     for message, sent in zip(history, wire, strict=True):
         assert sent["role"] == message.role.value
         if message.role.value == "assistant":
-            back = li.from_wire_choice(
-                Choice(
-                    content=sent["content"] or "",
-                    tool_calls=tuple(
-                        ToolCall(c["id"], c["function"]["name"], c["function"]["arguments"])
-                        for c in sent.get("tool_calls", [])
-                    ),
-                )
-            )
+            back = li.from_wire_choice(as_answer(sent))
             assert (back.content or "") == (message.content or "")
             assert [
                 (s.tool_id, s.tool_name, s.tool_kwargs) for s in li.to_tool_selections(back)

@@ -179,12 +179,6 @@ class Gateway:
             data = self.client().get("/models", cast_to=object)
         return _model_ids(data)
 
-    async def alist_models(self) -> list[str]:
-        """Async :meth:`list_models`."""
-        with map_errors(model=None, base_url=self.base_url, family=self.family):
-            data = await (await self.async_client()).get("/models", cast_to=object)
-        return _model_ids(data)
-
     def _errors(self, body: Mapping[str, Any]) -> Any:
         return map_errors(
             model=body.get("model"),

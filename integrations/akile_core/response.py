@@ -7,7 +7,7 @@ each function here reads every known place, first match wins, and says so in a c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from akile_core.errors import AkileResponseError
@@ -57,7 +57,6 @@ class Completion:
     id: str | None = None
     system_fingerprint: str | None = None
     created: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_completion(data: object) -> Completion:
