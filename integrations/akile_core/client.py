@@ -1,9 +1,16 @@
-"""One ``openai`` client per configuration, shared by every model instance that uses it.
+"""Shared ``openai`` clients: one connection pool per process (and per event loop), not per key.
 
-Building an ``openai.OpenAI`` costs about a millisecond and each owns a connection pool, so a
-per-call client would both slow calls down and defeat keep-alive. Clients are cached by their
-(hashable) settings. Async clients are also keyed by event loop, because an async connection
-pool cannot be used from a loop other than the one that opened its connections.
+An ``openai.OpenAI`` is cheap; its connection pool is not (sockets, TLS state, buffers). So the
+pool is shared, and what differs between configurations (key, base URL, timeout, retries,
+headers) lives in small ``openai`` clients built over it and kept in a bounded LRU cache. A
+multi-tenant app with one gateway key per end user therefore opens sockets per host, not per
+key, and its memory stays flat however many keys it sees.
+
+Async pools are per event loop, because an async connection cannot be used from a loop other
+than the one that opened it. They are stored on the loop itself, so a finished loop and its pool
+are freed together, and closed when the loop closes: at ``asyncio.run``'s shutdown, and also when
+code closes a loop without ``shutdown_asyncgens`` (LlamaIndex's ``asyncio_run`` inside a running
+loop does), which would otherwise leak an open aiohttp session per loop.
 """
 
 from __future__ import annotations
@@ -12,79 +19,134 @@ import asyncio
 import atexit
 import threading
 import weakref
-from collections.abc import AsyncIterator
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 import openai
 
 from akile_core.config import AkileSettings
 from akile_core.errors import is_final_gateway_error
 
-_sync_clients: dict[AkileSettings, openai.OpenAI] = {}
-_async_clients: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop,
-    dict[AkileSettings, tuple[openai.AsyncOpenAI, AsyncIterator[None]]],
-] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+# Configurations kept per pool. Evicting one only drops a small object: the sockets belong to
+# the shared pool, so a call still using an evicted client is unaffected.
+MAX_CACHED_CONFIGURATIONS = 64
+
+_C = TypeVar("_C")
+_pool_lock = threading.Lock()
 
 
-@atexit.register
-def _close_sync_clients() -> None:
-    # Shared clients live as long as the process; close their pooled sockets on the way out.
-    for client in list(_sync_clients.values()):
-        client.close()
+class _LRU(Generic[_C]):
+    """A small thread-safe least-recently-used map from settings to clients."""
+
+    def __init__(self, limit: int) -> None:
+        self._items: OrderedDict[Hashable, _C] = OrderedDict()
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], _C]) -> _C:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                item = self._items[key] = make()
+                while len(self._items) > self._limit:
+                    self._items.popitem(last=False)
+            else:
+                self._items.move_to_end(key)
+            return item
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
-# What the openai client retries (408, 409, 429, >= 500) minus what a gateway says is final.
-_RETRYABLE_STATUSES = frozenset({408, 409, 429})
+_sync_pool: openai.DefaultHttpxClient | None = None
+_sync_clients: _LRU[openai.OpenAI] = _LRU(MAX_CACHED_CONFIGURATIONS)
+
+
+def _shared_sync_pool() -> openai.DefaultHttpxClient:
+    global _sync_pool
+    if _sync_pool is None:
+        with _pool_lock:
+            if _sync_pool is None:
+                _sync_pool = openai.DefaultHttpxClient(
+                    event_hooks={"response": [mark_final_errors]}
+                )
+                atexit.register(_sync_pool.close)
+    return _sync_pool
 
 
 def get_client(settings: AkileSettings) -> openai.OpenAI:
-    """Return the shared sync client for these settings, creating it on first use."""
-    client = _sync_clients.get(settings)
-    if client is None:
-        with _lock:
-            client = _sync_clients.get(settings)
-            if client is None:
-                client = openai.OpenAI(
-                    **_client_kwargs(settings),
-                    http_client=openai.DefaultHttpxClient(
-                        event_hooks={"response": [mark_final_errors]}
-                    ),
-                )
-                _sync_clients[settings] = client
-    return client
+    """Return the sync client for these settings, over the process's one connection pool."""
+    return _sync_clients.get_or_make(
+        settings,
+        lambda: openai.OpenAI(**_client_kwargs(settings), http_client=_shared_sync_pool()),
+    )
+
+
+class _LoopClients:
+    """The async pool of one event loop, and the clients built over it."""
+
+    def __init__(self) -> None:
+        self.pool: Any = _async_http_client()
+        self.clients: _LRU[openai.AsyncOpenAI] = _LRU(MAX_CACHED_CONFIGURATIONS)
+        self.closer: Any = None
+
+    def get(self, settings: AkileSettings) -> openai.AsyncOpenAI:
+        return self.clients.get_or_make(
+            settings, lambda: openai.AsyncOpenAI(**_client_kwargs(settings), http_client=self.pool)
+        )
+
+
+_LOOP_ATTRIBUTE = "_akile_clients"
+# Loops that take no attributes (uvloop's, for one) keep their pool here instead, closed at
+# ``shutdown_asyncgens``, the one moment such a loop tells anyone it is ending.
+_foreign_loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopClients] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def get_async_client(settings: AkileSettings) -> openai.AsyncOpenAI:
-    """Return the shared async client for these settings and the running event loop.
-
-    The client is closed when its loop shuts down (``asyncio.run`` and pytest-asyncio call
-    ``loop.shutdown_asyncgens()`` before closing a loop): otherwise its pooled connections
-    would outlive their loop and fail noisily in the garbage collector.
-    """
+    """Return the async client for these settings, over the running loop's connection pool."""
     loop = asyncio.get_running_loop()
-    with _lock:
-        per_loop = _async_clients.setdefault(loop, {})
-        entry = per_loop.get(settings)
-        if entry is not None:
-            return entry[0]
-        client = openai.AsyncOpenAI(
-            **_client_kwargs(settings),
-            http_client=_async_http_client(),
-        )
-        closer = _close_at_loop_shutdown(client)
-        # A strong reference: the loop only holds async generators weakly.
-        per_loop[settings] = (client, closer)
-    await closer.__anext__()
-    return client
+    holder: _LoopClients | None = getattr(loop, _LOOP_ATTRIBUTE, None) or _foreign_loops.get(loop)
+    if holder is None:
+        holder = _LoopClients()
+        if not _own_by_loop(loop, holder):
+            _foreign_loops[loop] = holder
+            # A strong reference: the loop only holds async generators weakly.
+            holder.closer = _close_at_shutdown(loop, holder)
+            await holder.closer.__anext__()
+    return holder.get(settings)
 
 
-async def _close_at_loop_shutdown(client: openai.AsyncOpenAI) -> AsyncIterator[None]:
+def _own_by_loop(loop: asyncio.AbstractEventLoop, holder: _LoopClients) -> bool:
+    """Store the pool on the loop and close it just before the loop closes; False if we can't."""
+    try:
+        original_close = loop.close
+
+        def close() -> None:
+            # Called on a stopped loop that still works: the last moment the pool's sockets
+            # can be closed cleanly. asyncio.run, pytest-asyncio and LlamaIndex's asyncio_run
+            # all end their loops through here.
+            if getattr(loop, _LOOP_ATTRIBUTE, None) is holder:
+                delattr(loop, _LOOP_ATTRIBUTE)
+                if not loop.is_running() and not loop.is_closed():
+                    loop.run_until_complete(holder.pool.aclose())
+            original_close()
+
+        setattr(loop, _LOOP_ATTRIBUTE, holder)
+        loop.close = close  # type: ignore[method-assign]
+    except AttributeError:
+        return False
+    return True
+
+
+async def _close_at_shutdown(loop: asyncio.AbstractEventLoop, holder: _LoopClients) -> Any:
     try:
         yield
     finally:
-        await client.close()
+        _foreign_loops.pop(loop, None)
+        await holder.pool.aclose()
 
 
 def _async_http_client() -> Any:
@@ -113,6 +175,10 @@ def _client_kwargs(settings: AkileSettings) -> dict[str, Any]:
     if settings.timeout is not None:
         kwargs["timeout"] = settings.timeout
     return kwargs
+
+
+# What the openai client retries (408, 409, 429, >= 500) minus what a gateway says is final.
+_RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
 
 def _is_retryable_status(status: int) -> bool:
