@@ -275,6 +275,23 @@ _QUOTA_MARKERS = (
     "余额不足",
     "insufficient balance",
 )
+# On a 429 only these mean an exhausted balance: Google's per-minute limits say "Quota exceeded
+# for ... per_minute" (Vertex) or RESOURCE_EXHAUSTED with a retryDelay (Gemini API), and clear
+# within a minute, so they are rate limits and are retried.
+_BILLING_MARKERS = (
+    "insufficient_quota",
+    "insufficient_user_quota",
+    "pre_consume_token_quota_failed",
+    "quota is not enough",
+    "billing",
+    "额度不足",
+    "额度已用尽",
+    "余额不足",
+    "insufficient balance",
+)
+# new-api's own failure to convert a request for the upstream (a bad image URL, schema or
+# extra_body): HTTP 500, but the request is what has to change (relay/compatible_handler.go).
+_BAD_REQUEST_MARKERS = ("convert_request_failed",)
 _CONTEXT_MARKERS = (
     "context_length_exceeded",
     "exceed_context_size",
@@ -297,7 +314,8 @@ _UNSUPPORTED_PARAM_PATTERNS = tuple(
         r"does not support (?:the )?(?:parameter )?['\"`]?([a-z_][a-z0-9_.]*)",
     )
 )
-_REQUEST_ID_HEADERS = ("x-request-id", "x-oneapi-request-id", "x-new-api-request-id", "request-id")
+# The gateway's own id first: it is the one its support can look up.
+_REQUEST_ID_HEADERS = ("x-oneapi-request-id", "x-new-api-request-id", "x-request-id", "request-id")
 
 
 def classify(
@@ -311,8 +329,10 @@ def classify(
     text = _error_text(body).lower()
     if any(marker in text for marker in _MODEL_NOT_FOUND_MARKERS):
         return ModelNotFoundError, None
-    if status == 402 or any(marker in text for marker in _QUOTA_MARKERS):
+    if _is_quota(status, text):
         return QuotaExceededError, None
+    if any(marker in text for marker in _BAD_REQUEST_MARKERS):
+        return BadRequestError, None
     if status is None or status < 400:
         status = 500
     if status in (400, 413, 422) or (
@@ -332,6 +352,13 @@ def classify(
         429: RateLimitError,
     }
     return by_status.get(status, ServerError), None
+
+
+def _is_quota(status: int | None, text: str) -> bool:
+    if status == 402:
+        return True
+    markers = _BILLING_MARKERS if status == 429 else _QUOTA_MARKERS
+    return any(marker in text for marker in markers)
 
 
 def unsupported_param(body: object, sent_params: Collection[str]) -> str | None:
@@ -363,7 +390,9 @@ def is_final_gateway_error(status: int, body: bytes) -> bool:
     if status < 408:
         return False
     text = body[:4096].decode("utf-8", "replace").lower()
-    return any(m in text for m in _MODEL_NOT_FOUND_MARKERS + _QUOTA_MARKERS)
+    return any(m in text for m in _MODEL_NOT_FOUND_MARKERS + _BAD_REQUEST_MARKERS) or _is_quota(
+        status, text
+    )
 
 
 def error_from_body(
@@ -383,6 +412,8 @@ def error_from_body(
         status = error["code"]
     cls, param = classify(status, body, sent_params=sent_params)
     status_code = status if status is not None and status >= 400 else 500
+    gateway_message = _gateway_message(body)
+    request_id = request_id or _request_id_in(gateway_message)
     if cls is ModelNotFoundError:
         hint: str | None = ModelNotFoundError.hint_for(model)
     elif cls is UnsupportedParameterError:
@@ -394,7 +425,6 @@ def error_from_body(
     else:
         hint = None
     target = _adapt(cls, family)
-    gateway_message = _gateway_message(body)
     where = [f"HTTP {status_code}"]
     if model:
         where.append(f"model {model!r}")
@@ -428,7 +458,9 @@ def from_openai_error(
     """Translate an exception from the openai client or its transport; ``None`` if it is not one."""
     if isinstance(exc, AkileError):
         return exc
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, openai.APITimeoutError) or (
+        _is_transport_error(exc) and "timeout" in type(exc).__name__.lower()
+    ):
         return _adapt(AkileTimeoutError, family)(
             f"The gateway did not answer within the timeout{_at(base_url)}. What to do: raise "
             "timeout= (seconds) or retry; long generations may need streaming.",
@@ -533,6 +565,15 @@ def _error_text(body: object) -> str:
     if isinstance(body, str):
         parts.append(body[:2000])
     return " ".join(parts)
+
+
+# new-api and one-api end their own messages with " (request id: <id>)" (relaykit/types/error.go).
+_REQUEST_ID_SUFFIX = re.compile(r"\(request id: ?([A-Za-z0-9_.:-]+)\)")
+
+
+def _request_id_in(message: str) -> str | None:
+    match = _REQUEST_ID_SUFFIX.search(message)
+    return match.group(1) if match else None
 
 
 def _str_or_none(value: object) -> str | None:

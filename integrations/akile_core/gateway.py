@@ -2,8 +2,8 @@
 
 Both framework adapters hold a :class:`Gateway` and call it; they never touch the openai client.
 Requests go through ``client.post("/chat/completions", cast_to=object)``, the SDK's public path
-for raw JSON: we get the SDK's connection handling, retries and SSE decoding, and parse the JSON
-ourselves, which keeps fields that the SDK's typed models would hide (``reasoning_content``,
+for raw JSON: we get the SDK's connection handling and retries, decode server-sent events with
+``akile_core.sse`` (stricter and more tolerant than the SDK's), and parse the JSON ourselves, which keeps fields that the SDK's typed models would hide (``reasoning_content``,
 usage details) and costs less CPU per chunk than building typed models we would not use.
 """
 
@@ -21,6 +21,7 @@ from akile_core.client import get_async_client, get_client
 from akile_core.config import AkileSettings
 from akile_core.errors import ErrorFamily, UnsupportedParameterError, error_from_body, map_errors
 from akile_core.response import Completion, parse_completion
+from akile_core.sse import AsyncEventStream, EventStream
 from akile_core.stream import Delta, StreamState
 
 _PATH = "/chat/completions"
@@ -134,7 +135,7 @@ class Gateway:
                         body=body,
                         options=_opts(options),
                         stream=True,
-                        stream_cls=openai.Stream[object],
+                        stream_cls=EventStream,
                     )
                 break
             except UnsupportedParameterError as err:
@@ -160,7 +161,7 @@ class Gateway:
                         body=body,
                         options=_opts(options),
                         stream=True,
-                        stream_cls=openai.AsyncStream[object],
+                        stream_cls=AsyncEventStream,
                     )
                 break
             except UnsupportedParameterError as err:

@@ -61,11 +61,33 @@ GEMINI_UNKNOWN = {
         "code": 400,
     }
 }
+# Google's per-minute limits through a gateway (Vertex wording; Gemini API uses
+# RESOURCE_EXHAUSTED): a rate limit that clears within the minute, not an exhausted balance.
+VERTEX_PER_MINUTE = {
+    "error": {
+        "code": 429,
+        "status": "RESOURCE_EXHAUSTED",
+        "message": "Quota exceeded for aiplatform.googleapis.com/"
+        "generate_content_requests_per_minute_per_project_per_base_model with base model: "
+        "gemini-1.5-pro.",
+    }
+}
+# new-api: its own conversion of the request failed (relay/compatible_handler.go, types.NewError
+# with ErrorCodeConvertRequestFailed, HTTP 500), e.g. an image URL it could not download.
+CONVERT_FAILED = {
+    "error": {
+        "message": "get file base64 from url failed: status code 404 (request id: 2026120216460002)",
+        "type": "new_api_error",
+        "code": "convert_request_failed",
+    }
+}
 
 
 @pytest.mark.parametrize(
     ("status", "body", "expected"),
     [
+        (429, VERTEX_PER_MINUTE, e.RateLimitError),
+        (500, CONVERT_FAILED, e.BadRequestError),
         (503, NO_CHANNEL_ZH, e.ModelNotFoundError),
         (503, NO_CHANNEL_EN, e.ModelNotFoundError),
         (
@@ -161,6 +183,8 @@ def test_family_substitutes_adapter_classes() -> None:
         (503, b'{"error":{"message":"overloaded"}}', False),
         (429, b"", False),
         (400, b'{"error":{"code":"model_not_found"}}', False),  # not retried anyway
+        (429, b'{"error":{"message":"Quota exceeded for ...per_minute..."}}', False),
+        (500, b'{"error":{"code":"convert_request_failed"}}', True),
     ],
 )
 def test_final_gateway_errors_are_not_retried(status: int, body: bytes, final: bool) -> None:
@@ -184,3 +208,15 @@ def test_map_errors_keeps_the_cause_and_maps_connection_errors() -> None:
 def test_map_errors_leaves_other_exceptions_alone() -> None:
     with pytest.raises(KeyError), e.map_errors(model="m"):
         raise KeyError("x")
+
+
+def test_request_id_comes_from_the_gateways_message_suffix() -> None:
+    err = error_from_body(CONVERT_FAILED, status=500, model="m")
+    assert err.request_id == "2026120216460002"
+    assert "request id 2026120216460002" in str(err)
+
+
+def test_a_per_minute_quota_429_is_a_retryable_rate_limit() -> None:
+    err = error_from_body(VERTEX_PER_MINUTE, status=429, model="gemini-1.5-pro")
+    assert isinstance(err, e.RateLimitError) and isinstance(err, openai.RateLimitError)
+    assert err.is_retryable and "top it up" not in str(err).lower()

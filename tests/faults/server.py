@@ -105,6 +105,7 @@ class FaultServer:
             self.port = self._server.sockets[0].getsockname()[1]
             ready.set()
             self._loop.run_forever()
+            self._loop.close()
 
         self._thread = threading.Thread(target=run, daemon=True, name="fault-server")
         self._thread.start()
@@ -227,6 +228,11 @@ async def _sse(w: asyncio.StreamWriter, event: Any) -> None:
     await w.drain()
 
 
+async def _raw_chunk(w: asyncio.StreamWriter, data: bytes) -> None:
+    w.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+    await w.drain()
+
+
 async def _end_sse(w: asyncio.StreamWriter) -> None:
     await _sse(w, "[DONE]")
     w.write(b"0\r\n\r\n")
@@ -343,6 +349,23 @@ async def no_channel(w, body, scenario, attempt, headers):  # type: ignore[no-un
     return True
 
 
+async def quota_per_minute(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # Vertex's per-minute limit relayed by a gateway: 429 "Quota exceeded for ...per_minute...";
+    # it clears, so the retry succeeds.
+    if attempt == 1:
+        error = {
+            "error": {
+                "code": 429,
+                "status": "RESOURCE_EXHAUSTED",
+                "message": "Quota exceeded for aiplatform.googleapis.com/"
+                "generate_content_requests_per_minute_per_project_per_base_model",
+            }
+        }
+        await _send(w, 429, error, FAST_RETRY)
+        return True
+    return await _ok(w, body)
+
+
 def _fixed(status: int, payload: Any, content_type: str = "application/json") -> Handler:
     async def handler(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
         await _send(w, status, payload, FAST_RETRY, content_type)
@@ -426,7 +449,83 @@ async def unsupported(w, body, scenario, attempt, headers):  # type: ignore[no-u
     return await _ok(w, body)
 
 
+def _event(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+async def sse_dialect(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    """Streams that real servers send and the openai SDK's decoder mishandles.
+
+    - ``ids``: an ``id:`` line per event and ``: PING`` keep-alive comments, each followed by a
+      blank line (new-api's ping, relay/helper/common.go PingData; openai/openai-python#2722);
+    - ``crlf`` / ``cr``: CRLF or bare-CR line ends (allowed by the WHATWG SSE spec), with a CRLF
+      split across two chunks;
+    - ``multiline``: one JSON event spread over two ``data:`` lines;
+    - ``no-done``: the body ends after the usage chunk without ``data: [DONE]``;
+    - ``bare-error``: new-api's in-stream upstream failure: some text, then the error JSON
+      written as a bare line, then the connection closes (relay/channel/claude HandleStreamResponseData);
+    - ``event-error``: an ``event: error`` with the error object as its data;
+    - ``json-body``: a server that ignores ``stream: true`` and answers with one JSON completion.
+    """
+    variant = scenario.partition(":")[2]
+    text = answer_for(body)
+    if variant == "json-body":
+        await _send(w, 200, _completion(body, text))
+        return True
+    await _start_sse(w)
+    pieces = [_chunk(body, {"role": "assistant", "content": ""})]
+    pieces += [_chunk(body, {"content": text[:6]}), _chunk(body, {"content": text[6:]})]
+    if variant == "bare-error":
+        for piece in pieces[:2]:
+            await _raw_chunk(w, b"data: " + _event(piece) + b"\n\n")
+        error = {
+            "error": {
+                "message": "Overloaded (request id: 2026120216460001)",
+                "type": "overloaded_error",
+                "code": "overloaded_error",
+            }
+        }
+        await _raw_chunk(w, _event(error) + b"\n")
+        w.write(b"0\r\n\r\n")
+        await w.drain()
+        return False
+    if variant == "event-error":
+        await _raw_chunk(w, b"data: " + _event(pieces[1]) + b"\n\n")
+        error = {"message": "upstream failed mid-answer", "type": "upstream_error", "code": 502}
+        await _raw_chunk(w, b"event: error\ndata: " + _event(error) + b"\n\n")
+        await _end_sse(w)
+        return True
+    pieces.append(_chunk(body, {}, "stop"))
+    pieces.append({"id": "chatcmpl-fault", "choices": [], "usage": USAGE})
+    for number, piece in enumerate(pieces):
+        event = _event(piece)
+        if variant == "ids":
+            await _raw_chunk(w, f"id: {number}\n".encode() + b"data: " + event + b"\n\n")
+            await _raw_chunk(w, b": PING\n\n")
+            await _raw_chunk(w, f"id: {number}-ping\nretry: 3000\n\n".encode())
+        elif variant == "crlf":
+            wire = b"data: " + event + b"\r\n\r\n"
+            await _raw_chunk(w, wire[:-3])  # the chunk ends between CR and LF
+            await _raw_chunk(w, wire[-3:])
+        elif variant == "cr":
+            await _raw_chunk(w, b"data: " + event + b"\r\r")
+        elif variant == "multiline":
+            half = event.index(b",") + 1
+            await _raw_chunk(w, b"data: " + event[:half] + b"\ndata: " + event[half:] + b"\n\n")
+        else:
+            await _raw_chunk(w, b"data: " + event + b"\n\n")
+    if variant == "no-done":
+        w.write(b"0\r\n\r\n")
+        await w.drain()
+        return True
+    await _end_sse(w)
+    return True
+
+
+USAGE = {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}
+
 SCENARIOS: dict[str, Handler] = {
+    "sse": sse_dialect,
     "ok": ok,
     "429": rate_limited,
     "once": fail_once,
@@ -437,6 +536,17 @@ SCENARIOS: dict[str, Handler] = {
     "quota-zh": _fixed(403, QUOTA_ZH),
     "quota-en": _fixed(429, QUOTA_EN),
     "html-502": _fixed(502, NGINX_502, "text/html"),
+    "quota-per-minute": quota_per_minute,
+    "convert-failed": _fixed(
+        500,
+        {
+            "error": {
+                "message": "get file base64 from url failed (request id: 2026120216460003)",
+                "type": "new_api_error",
+                "code": "convert_request_failed",
+            }
+        },
+    ),
     "bad-request": _fixed(
         400,
         {
@@ -463,6 +573,7 @@ FINAL = (
     "bad-key-en",
     "quota-zh",
     "quota-en",
+    "convert-failed",
     "bad-request",
     "unsupported",
 )

@@ -138,6 +138,15 @@ def test_transient_failure_then_success(
 
 
 @pytest.mark.parametrize("driver", DRIVERS, ids=ids(DRIVERS))
+def test_a_per_minute_quota_429_is_retried(
+    driver: Driver, fault_server: FaultServer, scenario: Any
+) -> None:
+    model = scenario("quota-per-minute")
+    assert driver.run(driver.model(fault_server, model), "again", []) == "echo: again"
+    assert len(fault_server.attempts(model)) == 2
+
+
+@pytest.mark.parametrize("driver", DRIVERS, ids=ids(DRIVERS))
 @pytest.mark.parametrize(
     ("name", "error", "fragments"),
     [
@@ -147,6 +156,7 @@ def test_transient_failure_then_success(
         ("quota-zh", akile_core.QuotaExceededError, ["用户额度不足", "retrying will not help"]),
         ("quota-en", akile_core.QuotaExceededError, ["quota", "retrying will not help"]),
         ("bad-request", akile_core.BadRequestError, ["at least one message"]),
+        ("convert-failed", akile_core.BadRequestError, ["get file base64", "req-500-fault"]),
     ],
 )
 def test_final_errors_are_sent_once(
