@@ -79,3 +79,12 @@ def test_public_surfaces() -> None:
 def test_llama_index_namespace_has_no_init_files() -> None:
     assert not (INTEGRATIONS / "llama_index" / "__init__.py").exists()
     assert not (INTEGRATIONS / "llama_index" / "llms" / "__init__.py").exists()
+
+
+@pytest.mark.parametrize(
+    "package",
+    ["akile_core", "langchain_akile", "llamaindex_akile", "llama_index/llms/akile"],
+)
+def test_every_import_path_is_marked_typed(package: str) -> None:
+    # Without py.typed, mypy --strict rejects `from llama_index.llms.akile import Akile`.
+    assert (INTEGRATIONS / package / "py.typed").is_file()

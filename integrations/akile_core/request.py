@@ -7,6 +7,19 @@ from typing import Any
 
 from akile_core.errors import AkileConfigError
 
+# Per-call keyword arguments that shape the HTTP call rather than the JSON body, and the name
+# the openai SDK's request options give each. Anything else a caller passes is a body field.
+REQUEST_OPTIONS = {"extra_headers": "headers", "timeout": "timeout", "max_retries": "max_retries"}
+
+
+def split_request_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Remove the HTTP request options from ``kwargs`` (in place) and return them, SDK-named.
+
+    Strict upstreams reject unknown body fields ("Unrecognized request argument supplied:
+    timeout"), and a timeout sent in the body is not applied, so these must never reach it.
+    """
+    return {REQUEST_OPTIONS[key]: kwargs.pop(key) for key in list(kwargs) if key in REQUEST_OPTIONS}
+
 
 def build_body(
     *,

@@ -7,7 +7,7 @@ each function here reads every known place, first match wins, and says so in a c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from akile_core.errors import AkileResponseError
@@ -57,6 +57,8 @@ class Completion:
     id: str | None = None
     system_fingerprint: str | None = None
     created: int | None = None
+    raw: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The decoded response body, for callers that hand OpenAI-shaped data on (LlamaIndex)."""
 
 
 def parse_completion(data: object) -> Completion:
@@ -84,6 +86,7 @@ def parse_completion(data: object) -> Completion:
         id=_opt_str(data.get("id")),
         system_fingerprint=_opt_str(data.get("system_fingerprint")),
         created=data.get("created") if isinstance(data.get("created"), int) else None,
+        raw=data,
     )
 
 
@@ -157,6 +160,28 @@ def parse_usage(usage: Mapping[str, Any]) -> Usage:
     )
     total = _int(usage.get("total_tokens")) or prompt + completion
     return Usage(prompt, completion, total, cached, cache_write, reasoning)
+
+
+def usage_to_wire(usage: Usage) -> dict[str, Any]:
+    """Usage in OpenAI's key names, as code written for the OpenAI SDK reads it."""
+    wire: dict[str, Any] = {
+        "prompt_tokens": usage.input_tokens,
+        "completion_tokens": usage.output_tokens,
+        "total_tokens": usage.total_tokens,
+    }
+    prompt_details = {
+        key: value
+        for key, value in (
+            ("cached_tokens", usage.cached_tokens),
+            ("cache_write_tokens", usage.cache_write_tokens),
+        )
+        if value is not None
+    }
+    if prompt_details:
+        wire["prompt_tokens_details"] = prompt_details
+    if usage.reasoning_tokens is not None:
+        wire["completion_tokens_details"] = {"reasoning_tokens": usage.reasoning_tokens}
+    return wire
 
 
 def _int(value: object) -> int:

@@ -31,7 +31,7 @@ from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, BASE_URL_ENV, Completion, Gateway, StreamState
 from akile_core.gateway import connect
-from akile_core.request import build_body
+from akile_core.request import build_body, split_request_options
 from langchain_akile._convert import (
     PROVIDER,
     from_delta,
@@ -55,8 +55,6 @@ _PARAM_FIELDS = (
     "logprobs",
     "top_logprobs",
 )
-# Per-call keyword arguments that shape the HTTP call rather than the JSON body.
-_OPTION_KWARGS = {"extra_headers": "headers", "timeout": "timeout", "max_retries": "max_retries"}
 
 
 class ChatAkile(BaseChatModel):
@@ -207,7 +205,7 @@ class ChatAkile(BaseChatModel):
         self, messages: list[BaseMessage], stop: list[str] | None, *, stream: bool, **kwargs: Any
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Build the body and the per-call HTTP options."""
-        options = {_OPTION_KWARGS[k]: kwargs.pop(k) for k in list(kwargs) if k in _OPTION_KWARGS}
+        options = split_request_options(kwargs)
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         model = kwargs.pop("model", None) or self.model
         extra_body = {**(self.extra_body or {}), **(kwargs.pop("extra_body", None) or {})}

@@ -6,12 +6,15 @@ Pure functions: plain values in, new values out; nothing here does I/O or touche
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from llama_index.core.base.llms.types import (
+    AudioBlock,
     ChatMessage,
+    DocumentBlock,
     ImageBlock,
     MessageRole,
     TextBlock,
@@ -100,12 +103,22 @@ def _content_to_wire(message: ChatMessage, role: str) -> str | list[dict[str, An
             if role not in ("user", "tool"):
                 raise AkileConfigError(f"Images can be sent in user messages, not {role} ones.")
             parts.append(image_to_wire(block))
+        elif isinstance(block, (DocumentBlock, AudioBlock)):
+            if role != "user":
+                raise AkileConfigError(
+                    f"Documents and audio can be sent in user messages, not {role} ones."
+                )
+            parts.append(
+                document_to_wire(block)
+                if isinstance(block, DocumentBlock)
+                else audio_to_wire(block)
+            )
         elif isinstance(block, ThinkingBlock):
             continue
         else:
             raise AkileConfigError(
                 f"Unsupported content block {type(block).__name__} in a {role} message: "
-                "send TextBlock or ImageBlock."
+                "send TextBlock, ImageBlock, DocumentBlock or AudioBlock."
             )
     if all(part["type"] == "text" for part in parts):
         return "".join(part["text"] for part in parts)
@@ -120,6 +133,28 @@ def image_to_wire(block: ImageBlock) -> dict[str, Any]:
     data = block.resolve_image(as_base64=True).read().decode("ascii")
     mimetype = block.image_mimetype or "image/png"
     return {"type": "image_url", "image_url": {"url": f"data:{mimetype};base64,{data}", **detail}}
+
+
+def document_to_wire(block: DocumentBlock) -> dict[str, Any]:
+    """A ``DocumentBlock`` (PDF) as an OpenAI ``file`` part, inlined as a data URL.
+
+    Both ``filename`` and ``file_data`` are sent: new-api silently drops a ``file`` part that
+    lacks either when converting it for Claude (gateway-families.md, "Content parts").
+    """
+    data = base64.b64encode(block.resolve_document().read()).decode("ascii")
+    mimetype = block.document_mimetype or "application/pdf"
+    filename = block.title or "document.pdf"
+    return {
+        "type": "file",
+        "file": {"filename": filename, "file_data": f"data:{mimetype};base64,{data}"},
+    }
+
+
+def audio_to_wire(block: AudioBlock) -> dict[str, Any]:
+    """An ``AudioBlock`` as an OpenAI ``input_audio`` part (base64 data and its format)."""
+    data = block.resolve_audio(as_base64=True).read().decode("ascii")
+    audio_format = block.format or "wav"
+    return {"type": "input_audio", "input_audio": {"data": data, "format": audio_format}}
 
 
 def to_wire_tools(tools: Sequence[BaseTool]) -> list[dict[str, Any]]:
@@ -207,7 +242,30 @@ def parse_arguments(text: str) -> dict[str, Any]:
 
 
 def _parse_partial_json(text: str) -> Any:
-    """Close an incomplete JSON object (open strings, arrays, objects) and parse it."""
+    """Parse JSON cut off mid-stream, keeping every field that is already complete.
+
+    ``'{"a": 1,'`` gives ``{"a": 1}``; a dangling key or a half-written number is dropped, so a
+    preview never flickers back to empty while arguments stream in.
+    """
+    candidate = text
+    for _ in range(16):
+        try:
+            return json.loads(_closed(candidate))
+        except json.JSONDecodeError:
+            pass
+        stripped = candidate.rstrip().rstrip(",:").rstrip()
+        if stripped != candidate:
+            candidate = stripped
+            continue
+        cut = max(candidate.rfind(","), candidate.rfind("{"), candidate.rfind("["))
+        if cut <= 0:
+            break
+        candidate = candidate[:cut] if candidate[cut] == "," else candidate[: cut + 1]
+    return {}
+
+
+def _closed(text: str) -> str:
+    """``text`` with its open string, arrays and objects closed."""
     closers: list[str] = []
     in_string = escaped = False
     for char in text:
@@ -224,18 +282,7 @@ def _parse_partial_json(text: str) -> Any:
             closers.append("}" if char == "{" else "]")
         elif char in "}]" and closers:
             closers.pop()
-    candidate = text + ('"' if in_string else "")
-    for _ in range(3):
-        try:
-            return json.loads(candidate + "".join(reversed(closers)))
-        except json.JSONDecodeError:
-            # A dangling key or separator ("{"a": 1, "b") cannot be closed; drop it and retry.
-            candidate = candidate.rstrip().rstrip(",:")
-            cut = max(candidate.rfind(","), candidate.rfind("{"))
-            if cut < 0:
-                break
-            candidate = candidate[: cut + 1].rstrip(",")
-    return {}
+    return text + ('"' if in_string else "") + "".join(reversed(closers))
 
 
 def usage_kwargs(usage: Usage) -> dict[str, Any]:

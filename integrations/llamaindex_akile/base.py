@@ -28,18 +28,16 @@ from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
-from akile_core import Completion, Delta, Gateway, StreamState
+from akile_core import Gateway
 from akile_core.gateway import connect
-from akile_core.request import build_body
+from akile_core.request import build_body, split_request_options
 from llamaindex_akile._convert import (
-    assistant_message,
-    from_wire_choice,
     to_tool_selections,
     to_wire_messages,
     to_wire_tool_choice,
     to_wire_tools,
-    usage_kwargs,
 )
+from llamaindex_akile._response import StreamView, to_chat_response
 
 if TYPE_CHECKING:
     from llama_index.core.tools import BaseTool
@@ -152,15 +150,17 @@ class Akile(FunctionCallingLLM):
 
     # -- requests -------------------------------------------------------------------------
 
-    def _body(
+    def _request(
         self, messages: Sequence[ChatMessage], *, stream: bool, **kwargs: Any
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The JSON body and the per-call HTTP options (``timeout``, ``extra_headers``, ...)."""
+        options = split_request_options(kwargs)
         params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens}
         params.update(self.additional_kwargs)
         params.update(kwargs)
         model = params.pop("model", None) or self.model
         extra_body = params.pop("extra_body", None)
-        return build_body(
+        body = build_body(
             model=model,
             messages=to_wire_messages(messages),
             params=params,
@@ -168,72 +168,90 @@ class Akile(FunctionCallingLLM):
             stream_usage=self.stream_usage,
             extra_body=extra_body,
         )
+        return body, options
 
-    @llm_chat_callback()
-    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        """Send the messages; return the whole answer."""
-        body = self._body(messages, stream=False, **kwargs)
-        return _to_chat_response(self._gateway.complete(body))
+    # The public methods carry LlamaIndex's callback decorators; ``complete`` and friends call
+    # these undecorated ones, so one call is reported once (as a completion), not twice.
 
-    @llm_chat_callback()
-    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        """Async :meth:`chat`."""
-        body = self._body(messages, stream=False, **kwargs)
-        return _to_chat_response(await self._gateway.acomplete(body))
+    def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        body, options = self._request(messages, stream=False, **kwargs)
+        return to_chat_response(self._gateway.complete(body, options))
 
-    @llm_chat_callback()
-    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
-        """Stream the answer: each response has the message so far and the new ``delta``."""
-        body = self._body(messages, stream=True, **kwargs)
+    async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        body, options = self._request(messages, stream=False, **kwargs)
+        return to_chat_response(await self._gateway.acomplete(body, options))
+
+    def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        body, options = self._request(messages, stream=True, **kwargs)
 
         def responses() -> ChatResponseGen:
-            view = _StreamView()
-            for delta in self._gateway.stream(body, view.state):
+            view = StreamView()
+            for delta in self._gateway.stream(body, view.state, options):
                 yield view.update(delta)
             yield view.final()
 
         return responses()
+
+    async def _astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        body, options = self._request(messages, stream=True, **kwargs)
+
+        async def responses() -> ChatResponseAsyncGen:
+            view = StreamView()
+            async for delta in self._gateway.astream(body, view.state, options):
+                yield view.update(delta)
+            yield view.final()
+
+        return responses()
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        """Send the messages; return the whole answer."""
+        return self._chat(messages, **kwargs)
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        """Async :meth:`chat`."""
+        return await self._achat(messages, **kwargs)
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        """Stream the answer: each response has the message so far and the new ``delta``."""
+        return self._stream_chat(messages, **kwargs)
 
     @llm_chat_callback()
     async def astream_chat(
         self, messages: Sequence[ChatMessage], **kwargs: Any
     ) -> ChatResponseAsyncGen:
         """Async :meth:`stream_chat`."""
-        body = self._body(messages, stream=True, **kwargs)
-
-        async def responses() -> ChatResponseAsyncGen:
-            view = _StreamView()
-            async for delta in self._gateway.astream(body, view.state):
-                yield view.update(delta)
-            yield view.final()
-
-        return responses()
+        return await self._astream_chat(messages, **kwargs)
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         """Complete a prompt, sent as one user message."""
-        return chat_to_completion_decorator(self.chat)(prompt, **kwargs)
+        return chat_to_completion_decorator(self._chat)(prompt, **kwargs)
 
     @llm_completion_callback()
     async def acomplete(
         self, prompt: str, formatted: bool = False, **kwargs: Any
     ) -> CompletionResponse:
         """Async :meth:`complete`."""
-        return await achat_to_completion_decorator(self.achat)(prompt, **kwargs)
+        return await achat_to_completion_decorator(self._achat)(prompt, **kwargs)
 
     @llm_completion_callback()
     def stream_complete(
         self, prompt: str, formatted: bool = False, **kwargs: Any
     ) -> CompletionResponseGen:
         """Stream a completion of a prompt."""
-        return stream_chat_to_completion_decorator(self.stream_chat)(prompt, **kwargs)
+        return stream_chat_to_completion_decorator(self._stream_chat)(prompt, **kwargs)
 
     @llm_completion_callback()
     async def astream_complete(
         self, prompt: str, formatted: bool = False, **kwargs: Any
     ) -> CompletionResponseAsyncGen:
         """Async :meth:`stream_complete`."""
-        return await astream_chat_to_completion_decorator(self.astream_chat)(prompt, **kwargs)
+        return await astream_chat_to_completion_decorator(self._astream_chat)(prompt, **kwargs)
 
     # -- tools ----------------------------------------------------------------------------
 
@@ -294,43 +312,3 @@ class Akile(FunctionCallingLLM):
                 f"{(response.message.content or '')[:200]!r}"
             )
         return selections
-
-
-def _to_chat_response(completion: Completion) -> ChatResponse:
-    choice = completion.choices[0]
-    extra = usage_kwargs(completion.usage) if completion.usage else {}
-    raw = {"id": completion.id, "model": completion.model, "finish_reason": choice.finish_reason}
-    return ChatResponse(
-        message=from_wire_choice(choice),
-        raw=raw,
-        additional_kwargs=extra,
-        logprobs=None,
-    )
-
-
-class _StreamView:
-    """The cumulative message of a stream, rebuilt per delta for LlamaIndex's responses."""
-
-    def __init__(self) -> None:
-        self.state = StreamState()
-        self._text: list[str] = []
-        self._thinking: list[str] = []
-
-    def _message(self) -> ChatMessage:
-        reasoning = "".join(self._thinking) or None
-        return assistant_message("".join(self._text), reasoning, self.state.tool_calls.calls())
-
-    def update(self, delta: Delta) -> ChatResponse:
-        if delta.content:
-            self._text.append(delta.content)
-        extra = {}
-        if delta.reasoning:
-            self._thinking.append(delta.reasoning)
-            extra["thinking_delta"] = delta.reasoning
-        return ChatResponse(message=self._message(), delta=delta.content, additional_kwargs=extra)
-
-    def final(self) -> ChatResponse:
-        state = self.state
-        extra = usage_kwargs(state.usage) if state.usage else {}
-        raw = {"id": state.id, "model": state.model, "finish_reason": state.finish_reason}
-        return ChatResponse(message=self._message(), delta="", raw=raw, additional_kwargs=extra)

@@ -71,6 +71,7 @@ class Logged:
     tag: str
     at: float
     body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -164,7 +165,7 @@ class FaultServer:
             return True
         body = json.loads(raw or b"{}")
         scenario, _, tag = str(body.get("model", "ok")).partition("#")
-        self.log.append(Logged(scenario, tag, time.monotonic(), body))
+        self.log.append(Logged(scenario, tag, time.monotonic(), body, headers))
         attempt = len([e for e in self.log if e.scenario == scenario and e.tag == tag])
         handler = SCENARIOS.get(scenario.split(":")[0])
         if handler is None:

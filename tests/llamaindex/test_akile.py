@@ -77,10 +77,10 @@ def test_missing_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_only_set_parameters_are_sent() -> None:
-    body = Akile(model="m", api_key="k")._body(DOCS_MESSAGES, stream=False)
+    body = Akile(model="m", api_key="k")._request(DOCS_MESSAGES, stream=False)[0]
     assert set(body) == {"model", "messages"}
     with pytest.raises(AkileConfigError, match="max_tokens"):
-        Akile(model="m", api_key="k")._body(DOCS_MESSAGES, stream=False, max_tokens=0)
+        Akile(model="m", api_key="k")._request(DOCS_MESSAGES, stream=False, max_tokens=0)
 
 
 def test_custom_client() -> None:
@@ -96,7 +96,10 @@ def test_gateway_docs_example_chat_and_stream() -> None:
     llm = make()
     reply = llm.chat(DOCS_MESSAGES)
     assert "Paris" in (reply.message.content or "")
-    assert reply.additional_kwargs["total_tokens"] > 0 and reply.raw["finish_reason"] == "stop"
+    assert (
+        reply.additional_kwargs["total_tokens"] > 0
+        and reply.raw["choices"][0]["finish_reason"] == "stop"
+    )
     responses = list(llm.stream_chat(DOCS_MESSAGES))
     assert "".join(r.delta or "" for r in responses) == responses[-1].message.content
     # every response carries the message so far
@@ -224,9 +227,9 @@ def test_bad_key_maps_to_authentication_error() -> None:
 
 def test_thinking_block_from_reasoning_stream() -> None:
     from akile_core import Delta
-    from llamaindex_akile.base import _StreamView
+    from llamaindex_akile._response import StreamView
 
-    view = _StreamView()
+    view = StreamView()
     first = view.update(Delta(reasoning="Let me think. "))
     second = view.update(Delta(content="4"))
     assert first.additional_kwargs["thinking_delta"] == "Let me think. "
@@ -246,11 +249,11 @@ def test_streamed_tool_calls_in_every_dialect(fixture: str) -> None:
     """The core's stream dialects (tests/core/test_stream.py, sources cited there) reach
     LlamaIndex as whole ToolCallBlocks, ids and names never doubled."""
     from akile_core.stream import StreamState
-    from llamaindex_akile.base import _StreamView
+    from llamaindex_akile._response import StreamView
     from tests.core import test_stream
 
     chunks = getattr(test_stream, fixture)
-    view = _StreamView()
+    view = StreamView()
     last = None
     for chunk in chunks:
         delta = view.state.feed(chunk)
@@ -269,3 +272,14 @@ def test_streamed_tool_calls_in_every_dialect(fixture: str) -> None:
         s.tool_kwargs == json.loads(c.arguments or "{}")
         for s, c in zip(selections, expected.tool_calls.calls(), strict=True)
     )
+
+
+@pytest.mark.vcr
+def test_logprobs_come_back_per_token() -> None:
+    reply = make(max_tokens=5).chat(
+        [ChatMessage(role="user", content="Say yes.")], logprobs=True, top_logprobs=2
+    )
+    assert reply.logprobs, "logprobs were asked for and the server sent them"
+    first = reply.logprobs[0]
+    assert 1 <= len(first) <= 2 and all(isinstance(p.logprob, float) for p in first)
+    assert (reply.message.content or "").startswith(first[0].token)

@@ -9,6 +9,7 @@ import pytest
 from llama_index.core.base.llms.types import (
     AudioBlock,
     ChatMessage,
+    DocumentBlock,
     ImageBlock,
     MessageRole,
     TextBlock,
@@ -117,7 +118,7 @@ def test_images_by_url_bytes_and_path(tmp_path: Any) -> None:
     [
         ChatMessage(role="chatbot", content="x"),
         ChatMessage(role="tool", content="4"),
-        ChatMessage(role="user", blocks=[AudioBlock(audio=b"abc", format="mp3")]),
+        ChatMessage(role="system", blocks=[AudioBlock(audio=b"abc", format="mp3")]),
         ChatMessage(role="system", blocks=[ImageBlock(url="https://x/cat.png")]),
     ],
 )
@@ -157,6 +158,12 @@ def test_tools_and_choice() -> None:
         ('{"a": {"b": "c', {"a": {"b": "c"}}),
         ("{", {}),
         ('"just a string"', {"value": "just a string"}),
+        # Fields already complete survive a dangling separator (audit finding 14):
+        ('{"a": 1,', {"a": 1}),
+        ('{"a": 1, "b": 2, "c": [1,', {"a": 1, "b": 2, "c": [1]}),
+        ('{"a": {"b": 1,', {"a": {"b": 1}}),
+        ('{"a": 1.', {}),
+        ('{"a": 1, "b":', {"a": 1}),
     ],
 )
 def test_parse_arguments_copes_with_partial_json(text: str, expected: dict[str, Any]) -> None:
@@ -190,4 +197,27 @@ def test_usage_kwargs() -> None:
         "total_tokens": 15,
         "cached_tokens": 4,
         "reasoning_tokens": 2,
+    }
+
+
+def test_document_and_audio_blocks_become_file_and_input_audio_parts(tmp_path: Any) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    message = ChatMessage(
+        role="user",
+        blocks=[
+            TextBlock(text="read"),
+            DocumentBlock(path=pdf, title="report.pdf"),
+            AudioBlock(audio=b"RIFF\x00\x01WAVE", format="wav"),
+        ],
+    )
+    parts = to_wire_message(message)["content"]
+    pdf_b64 = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
+    assert parts[1] == {
+        "type": "file",
+        "file": {"filename": "report.pdf", "file_data": f"data:application/pdf;base64,{pdf_b64}"},
+    }
+    assert parts[2] == {
+        "type": "input_audio",
+        "input_audio": {"data": base64.b64encode(b"RIFF\x00\x01WAVE").decode(), "format": "wav"},
     }
