@@ -24,16 +24,17 @@ from langchain_core.messages.block_translators.openai import convert_to_openai_d
 from langchain_core.messages.content import is_data_content_block
 from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.output_parsers.openai_tools import make_invalid_tool_call, parse_tool_call
-from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.utils.function_calling import (
+    convert_to_json_schema,
+    convert_to_openai_function,
+    convert_to_openai_tool,
+)
 
 from akile_core import AkileConfigError, Choice, Delta, ToolCall, Usage
 
 PROVIDER = "akile"
 
 _ROLES = {"system", "developer", "user", "assistant", "tool", "function"}
-# Content blocks that only make sense to the model that produced them (Anthropic-style
-# thinking, tool_use echoes): left out of what is sent back, never an error.
-_SKIPPED_ASSISTANT_BLOCKS = {"reasoning", "thinking", "redacted_thinking", "tool_use", "tool_call"}
 
 
 def to_wire_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
@@ -52,7 +53,14 @@ def to_wire_message(message: BaseMessage) -> dict[str, Any]:
             "tool_call_id": message.tool_call_id,
         }
     if isinstance(message, SystemMessage):
-        wire: dict[str, Any] = {"role": "system", "content": _text_content(message.content)}
+        # langchain-core turns ("developer", ...) and {"role": "developer"} into a SystemMessage
+        # marked this way; ChatOpenAI honours the mark, and so do we.
+        role = (
+            "developer"
+            if message.additional_kwargs.get("__openai_role__") == "developer"
+            else "system"
+        )
+        wire: dict[str, Any] = {"role": role, "content": _system_content(message.content)}
     elif isinstance(message, HumanMessage):
         wire = {"role": "user", "content": to_wire_content(message.content)}
     elif isinstance(message, FunctionMessage):
@@ -68,9 +76,16 @@ def to_wire_message(message: BaseMessage) -> dict[str, Any]:
             f"Cannot send a {type(message).__name__}: use SystemMessage, HumanMessage, "
             "AIMessage, ToolMessage or ChatMessage."
         )
-    if message.name:
-        wire["name"] = message.name
+    name = _name_of(message)
+    if name:
+        wire["name"] = name
     return wire
+
+
+def _name_of(message: BaseMessage) -> str | None:
+    """``message.name``, else ``additional_kwargs["name"]`` (where ChatOpenAI also looks)."""
+    name = message.name or message.additional_kwargs.get("name")
+    return name if isinstance(name, str) and name else None
 
 
 def _assistant_to_wire(message: AIMessage) -> dict[str, Any]:
@@ -86,8 +101,9 @@ def _assistant_to_wire(message: AIMessage) -> dict[str, Any]:
     reasoning = message.additional_kwargs.get("reasoning_content")
     if isinstance(reasoning, str) and reasoning:
         wire["reasoning_content"] = reasoning
-    if message.name:
-        wire["name"] = message.name
+    name = _name_of(message)
+    if name:
+        wire["name"] = name
     return wire
 
 
@@ -114,7 +130,9 @@ def to_wire_block(block: str | Mapping[str, Any]) -> dict[str, Any]:
         return {"type": "text", "text": block}
     kind = block.get("type")
     if kind == "text" and "source_type" not in block:
-        return {"type": "text", "text": block.get("text", "")}
+        return _text_part(block)
+    if kind == "image" and isinstance(block.get("source"), Mapping):
+        return _anthropic_image(block["source"])
     if kind == "image_url":
         image_url = block.get("image_url")
         return {
@@ -135,6 +153,43 @@ def to_wire_block(block: str | Mapping[str, Any]) -> dict[str, Any]:
         f"Unsupported content block type {kind!r}: send text, image_url, or a LangChain "
         "image/file/audio block with url or base64 data."
     )
+
+
+def _text_part(block: Mapping[str, Any]) -> dict[str, Any]:
+    """A text part; ``cache_control`` is kept, as Claude prompt caching through new-api and
+    OpenRouter channels asks for it in this form (QuantumNous/new-api#4240).
+    """
+    part: dict[str, Any] = {"type": "text", "text": block.get("text", "")}
+    if "cache_control" in block:
+        part["cache_control"] = block["cache_control"]
+    return part
+
+
+def _anthropic_image(source: Mapping[str, Any]) -> dict[str, Any]:
+    """An Anthropic-format image, as ChatAnthropic histories hold them, as ``image_url``."""
+    if source.get("type") == "base64":
+        url = f"data:{source.get('media_type') or 'image/png'};base64,{source.get('data', '')}"
+    elif source.get("type") == "url" and source.get("url"):
+        url = str(source["url"])
+    else:
+        raise AkileConfigError(
+            f"Cannot send an Anthropic image with source type {source.get('type')!r}: "
+            "use base64 data or a URL."
+        )
+    return {"type": "image_url", "image_url": {"url": url}}
+
+
+def _system_content(content: str | list[Any]) -> str | list[dict[str, Any]]:
+    """System text: a string, or text parts when a block carries ``cache_control``."""
+    if isinstance(content, list) and any(
+        isinstance(block, Mapping) and "cache_control" in block for block in content
+    ):
+        _text_content(content)  # raises on non-text blocks, with the message that says why
+        return [
+            _text_part(block) if isinstance(block, Mapping) else {"type": "text", "text": block}
+            for block in content
+        ]
+    return _text_content(content)
 
 
 def _text_content(content: str | list[Any]) -> str:
@@ -161,11 +216,18 @@ def _assistant_text(content: str | list[Any]) -> str:
     for block in content:
         if isinstance(block, str):
             parts.append(block)
-        elif isinstance(block, Mapping) and block.get("type") == "text":
-            parts.append(str(block.get("text", "")))
-        elif not (isinstance(block, Mapping) and block.get("type") in _SKIPPED_ASSISTANT_BLOCKS):
-            kind = block.get("type") if isinstance(block, Mapping) else type(block).__name__
-            raise AkileConfigError(f"Unsupported content block {kind!r} in an AI message.")
+        elif isinstance(block, Mapping):
+            # Only text goes back as an assistant turn's content. Everything else is what
+            # another provider's model produced (thinking, tool_use echoes, v1
+            # server_tool_call / non_standard / image / refusal blocks) and has no
+            # chat-completions form; tool calls and reasoning are sent from their own fields.
+            if block.get("type") == "text":
+                parts.append(str(block.get("text", "")))
+        else:
+            raise AkileConfigError(
+                f"Unsupported content {type(block).__name__} in an AI message: "
+                "use strings or content-block dicts."
+            )
     return "".join(parts)
 
 
@@ -183,14 +245,55 @@ def to_wire_tools(tools: Sequence[Any], *, strict: bool | None = None) -> list[d
     wire = []
     for tool in tools:
         try:
-            wire.append(convert_to_openai_tool(tool, strict=strict))
+            converted = convert_to_openai_tool(tool, strict=strict)
         except Exception as exc:
             raise AkileConfigError(
                 f"Cannot convert tool {getattr(tool, 'name', tool)!r} to a JSON schema: {exc}. "
                 "Pass a @tool function, a BaseTool, a pydantic model, a TypedDict, or an "
                 "OpenAI-format tool dict."
             ) from exc
+        if converted.get("type") != "function" or not isinstance(
+            converted.get("function"), Mapping
+        ):
+            raise AkileConfigError(
+                f"Cannot bind the tool {dict(converted)!r}: chat completions take function tools "
+                "only. Provider built-in tools (web_search, code_interpreter, ...) are not "
+                "available through this endpoint; describe the tool as a function instead."
+            )
+        wire.append(converted)
     return wire
+
+
+def to_response_format(schema: Any, strict: bool | None) -> dict[str, Any]:
+    """A ``response_format`` of type ``json_schema`` for ``with_structured_output``.
+
+    An OpenAI response-format dict, whole (``{"type": "json_schema", ...}``) or its inner
+    ``{"name", "schema", "strict"}`` part, is sent as given. With ``strict=True`` the schema is
+    made strict-valid (``additionalProperties: false`` on every object, as OpenAI requires);
+    otherwise it is the schema as LangChain writes it.
+    """
+    if (
+        isinstance(schema, Mapping)
+        and schema.get("type") == "json_schema"
+        and "json_schema" in schema
+    ):
+        return dict(schema)
+    if isinstance(schema, Mapping) and "name" in schema and "schema" in schema:
+        inner = dict(schema)
+        if strict is not None:
+            inner["strict"] = strict
+        return {"type": "json_schema", "json_schema": inner}
+    if strict:
+        function = convert_to_openai_function(schema, strict=True)
+        inner = {"name": function["name"], "schema": function["parameters"], "strict": True}
+        if function.get("description"):
+            inner["description"] = function["description"]
+        return {"type": "json_schema", "json_schema": inner}
+    json_schema = convert_to_json_schema(schema)
+    inner = {"name": json_schema.get("title", "response"), "schema": json_schema}
+    if strict is not None:
+        inner["strict"] = strict
+    return {"type": "json_schema", "json_schema": inner}
 
 
 def to_wire_tool_choice(tool_choice: Any, tool_names: Sequence[str]) -> Any:
@@ -268,11 +371,12 @@ def _raw_tool_call(call: ToolCall) -> dict[str, Any]:
     }
 
 
-def from_delta(delta: Delta) -> AIMessageChunk:
-    """One stream delta to an ``AIMessageChunk``."""
+def from_delta(delta: Delta, message_id: str | None = None) -> AIMessageChunk:
+    """One stream delta to an ``AIMessageChunk``; every chunk of a stream carries one id."""
     additional_kwargs = {"reasoning_content": delta.reasoning} if delta.reasoning else {}
     return AIMessageChunk(
         content=delta.content,
+        id=message_id,
         additional_kwargs=additional_kwargs,
         tool_call_chunks=[
             tool_call_chunk(

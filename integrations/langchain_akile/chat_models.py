@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, Literal
 
@@ -24,7 +24,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
 from langchain_core.utils import from_env, secret_from_env
-from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
@@ -32,10 +32,12 @@ from typing_extensions import Self
 from akile_core import API_KEY_ENV, BASE_URL_ENV, Completion, Gateway, StreamState
 from akile_core.gateway import connect
 from akile_core.request import build_body, split_request_options
+from akile_core.response import usage_to_wire
 from langchain_akile._convert import (
     PROVIDER,
     from_delta,
     from_wire_choice,
+    to_response_format,
     to_usage_metadata,
     to_wire_messages,
     to_wire_tool_choice,
@@ -150,6 +152,11 @@ class ChatAkile(BaseChatModel):
         return self
 
     @property
+    def model_name(self) -> str:
+        """The model name, under the attribute ChatOpenAI uses (evaluators and callbacks read it)."""
+        return self.model
+
+    @property
     def _llm_type(self) -> str:
         return "akile-chat"
 
@@ -188,6 +195,22 @@ class ChatAkile(BaseChatModel):
         if stops:
             params["ls_stop"] = [stops] if isinstance(stops, str) else list(stops)
         return params
+
+    def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None]) -> dict[str, Any]:
+        """One ``llm_output`` for a ``generate`` over several prompts: usage summed."""
+        token_usage: dict[str, Any] = {}
+        combined: dict[str, Any] = {"model_name": self.model, "model_provider": PROVIDER}
+        for output in llm_outputs:
+            if not output:
+                continue
+            if output.get("token_usage"):
+                _add_counts(token_usage, output["token_usage"])
+            for key in ("model_name", "system_fingerprint"):
+                if output.get(key):
+                    combined[key] = output[key]
+        if token_usage:
+            combined["token_usage"] = token_usage
+        return combined
 
     def list_models(self) -> list[str]:
         """Model names this key may use (``GET /v1/models``); the console's channel page lists the same."""
@@ -257,7 +280,7 @@ class ChatAkile(BaseChatModel):
         body, options = self._request(messages, stop, stream=True, **kwargs)
         state = StreamState()
         for delta in self._gateway.stream(body, state, options):
-            chunk = _to_generation_chunk(from_delta(delta), delta.logprobs)
+            chunk = _to_generation_chunk(from_delta(delta, state.id), delta.logprobs)
             if run_manager:
                 run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
@@ -276,7 +299,7 @@ class ChatAkile(BaseChatModel):
         body, options = self._request(messages, stop, stream=True, **kwargs)
         state = StreamState()
         async for delta in self._gateway.astream(body, state, options):
-            chunk = _to_generation_chunk(from_delta(delta), delta.logprobs)
+            chunk = _to_generation_chunk(from_delta(delta, state.id), delta.logprobs)
             if run_manager:
                 await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
@@ -361,16 +384,7 @@ class ChatAkile(BaseChatModel):
             llm = self.bind(response_format={"type": "json_object"}, **trace)
             parser = _json_parser(any_schema, is_pydantic)
         elif method == "json_schema":
-            json_schema = convert_to_json_schema(any_schema)
-            response_format: dict[str, Any] = {
-                "name": json_schema.get("title", "response"),
-                "schema": json_schema,
-            }
-            if strict is not None:
-                response_format["strict"] = strict
-            llm = self.bind(
-                response_format={"type": "json_schema", "json_schema": response_format}, **trace
-            )
+            llm = self.bind(response_format=to_response_format(any_schema, strict), **trace)
             parser = _json_parser(any_schema, is_pydantic)
         else:
             raise ValueError(
@@ -393,6 +407,9 @@ def _json_parser(schema: Any, is_pydantic: bool) -> Runnable[Any, Any]:
 def _to_chat_result(completion: Completion) -> ChatResult:
     generations = []
     usage = to_usage_metadata(completion.usage) if completion.usage else None
+    # OpenAI's key names, as ChatOpenAI reports them: code ported from it reads
+    # response_metadata["token_usage"]["prompt_tokens"] and llm_output["token_usage"].
+    token_usage = usage_to_wire(completion.usage) if completion.usage else None
     for choice in completion.choices:
         message = from_wire_choice(choice)
         message.id = completion.id
@@ -400,16 +417,33 @@ def _to_chat_result(completion: Completion) -> ChatResult:
         message.response_metadata = _response_metadata(
             completion.model, choice.finish_reason, completion.id, completion.system_fingerprint
         )
+        if token_usage is not None:
+            message.response_metadata["token_usage"] = token_usage
         if choice.logprobs is not None:
             message.response_metadata["logprobs"] = choice.logprobs
         info: dict[str, Any] = {"finish_reason": choice.finish_reason}
         if choice.logprobs is not None:
             info["logprobs"] = choice.logprobs
         generations.append(ChatGeneration(message=message, generation_info=info))
-    llm_output = {"model_name": completion.model, "id": completion.id}
-    if usage:
-        llm_output["token_usage"] = dict(usage)  # type: ignore[assignment]
+    llm_output: dict[str, Any] = {
+        "model_name": completion.model,
+        "model_provider": PROVIDER,
+        "id": completion.id,
+        "system_fingerprint": completion.system_fingerprint,
+    }
+    if token_usage is not None:
+        llm_output["token_usage"] = token_usage
     return ChatResult(generations=generations, llm_output=llm_output)
+
+
+def _add_counts(total: dict[str, Any], more: Mapping[str, Any]) -> dict[str, Any]:
+    """Sum two OpenAI-style usage dicts, nested details included."""
+    for key, value in more.items():
+        if isinstance(value, Mapping):
+            total[key] = _add_counts(dict(total.get(key) or {}), value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            total[key] = total.get(key, 0) + value
+    return total
 
 
 def _response_metadata(

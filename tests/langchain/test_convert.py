@@ -19,6 +19,7 @@ from akile_core import AkileConfigError, Choice, Delta, ToolCall, ToolCallFragme
 from langchain_akile._convert import (
     from_delta,
     from_wire_choice,
+    to_response_format,
     to_usage_metadata,
     to_wire_message,
     to_wire_tool_choice,
@@ -43,6 +44,68 @@ PNG_B64 = "iVBORw0KGgo="
             {"role": "tool", "content": "4", "tool_call_id": "c1"},
         ),
         (ChatMessage(role="developer", content="x"), {"role": "developer", "content": "x"}),
+        # langchain-core's own form of ("developer", ...) and {"role": "developer"}:
+        (
+            SystemMessage("terse", additional_kwargs={"__openai_role__": "developer"}),
+            {"role": "developer", "content": "terse"},
+        ),
+        (
+            HumanMessage("hi", additional_kwargs={"name": "ann"}),
+            {"role": "user", "content": "hi", "name": "ann"},
+        ),
+        # Claude prompt caching asks for cache_control on text parts (new-api#4240):
+        (
+            HumanMessage(
+                [{"type": "text", "text": "long doc", "cache_control": {"type": "ephemeral"}}]
+            ),
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "long doc", "cache_control": {"type": "ephemeral"}}
+                ],
+            },
+        ),
+        (
+            SystemMessage(
+                [{"type": "text", "text": "sys", "cache_control": {"type": "ephemeral"}}]
+            ),
+            {
+                "role": "system",
+                "content": [
+                    {"type": "text", "text": "sys", "cache_control": {"type": "ephemeral"}}
+                ],
+            },
+        ),
+        # A ChatAnthropic history's image block:
+        (
+            HumanMessage(
+                [
+                    {
+                        "type": "image",
+                        "source": {"type": "base64", "media_type": "image/png", "data": PNG_B64},
+                    }
+                ]
+            ),
+            {
+                "role": "user",
+                "content": [
+                    {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG_B64}"}}
+                ],
+            },
+        ),
+        # AI turns recorded with other providers (v1 blocks): their text goes back, the rest
+        # has no chat-completions form.
+        (
+            AIMessage(
+                [
+                    {"type": "server_tool_call", "id": "s1", "name": "web_search", "args": {}},
+                    {"type": "non_standard", "value": {"x": 1}},
+                    {"type": "refusal", "refusal": "no"},
+                    {"type": "text", "text": "answer"},
+                ]
+            ),
+            {"role": "assistant", "content": "answer"},
+        ),
         (AIMessage("hello"), {"role": "assistant", "content": "hello"}),
         (
             AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1"}]),
@@ -221,3 +284,59 @@ def test_usage_metadata() -> None:
         "output_token_details": {"reasoning": 2},
     }
     assert "input_token_details" not in to_usage_metadata(Usage(1, 1, 2))
+
+
+def _objects(schema: Any) -> list[dict[str, Any]]:
+    found = [schema] if isinstance(schema, dict) and schema.get("type") == "object" else []
+    if isinstance(schema, dict):
+        for value in schema.values():
+            found += _objects(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found += _objects(value)
+    return found
+
+
+class _Address(BaseModel):
+    city: str
+
+
+class _Person(BaseModel):
+    """A person."""
+
+    name: str
+    address: _Address
+
+
+def test_strict_response_format_is_valid_in_strict_mode() -> None:
+    response_format = to_response_format(_Person, strict=True)
+    inner = response_format["json_schema"]
+    assert response_format["type"] == "json_schema" and inner["strict"] is True
+    objects = _objects(inner["schema"])
+    assert len(objects) >= 2  # the person and the nested address
+    assert all(o.get("additionalProperties") is False for o in objects)
+
+
+def test_openai_response_format_dicts_pass_through() -> None:
+    inner = {
+        "name": "city",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}},
+            "required": ["name"],
+            "additionalProperties": False,
+        },
+    }
+    assert to_response_format(inner, strict=None) == {"type": "json_schema", "json_schema": inner}
+    whole = {"type": "json_schema", "json_schema": inner}
+    assert to_response_format(whole, strict=None) == whole
+
+
+def test_a_built_in_tool_is_a_clear_error() -> None:
+    with pytest.raises(AkileConfigError, match="function tools only"):
+        to_wire_tools([{"type": "web_search"}])
+
+
+def test_stream_chunks_carry_the_message_id() -> None:
+    assert from_delta(Delta(content="x"), "chatcmpl-1").id == "chatcmpl-1"
