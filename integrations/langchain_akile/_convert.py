@@ -156,8 +156,10 @@ def to_wire_block(block: str | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _text_part(block: Mapping[str, Any]) -> dict[str, Any]:
-    """A text part; ``cache_control`` is kept, as Claude prompt caching through new-api and
-    OpenRouter channels asks for it in this form (QuantumNous/new-api#4240).
+    """A text part, keeping ``cache_control``.
+
+    Claude prompt caching through new-api and OpenRouter channels is asked for in this form
+    (QuantumNous/new-api#4240).
     """
     part: dict[str, Any] = {"type": "text", "text": block.get("text", "")}
     if "cache_control" in block:
