@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo format lint typecheck test check record bench clean
+.PHONY: install demo format lint typecheck test check check-floor record bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,20 @@ test: $(STAMP)
 
 check: lint typecheck test
 
+# The whole suite on the lowest versions pyproject.toml allows (ci/floor-constraints.txt) and
+# the lowest supported Python, so a floor that no longer imports fails CI, not a user.
+FLOOR_VENV ?= .venv-floor
+FLOOR_PYTHON ?= $(shell scripts/find-python.sh 3.10)
+$(FLOOR_VENV)/.installed: pyproject.toml ci/floor-constraints.txt
+	$(FLOOR_PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOOR_VENV)/bin/python -m pip install --quiet -e ".[dev]" -c ci/floor-constraints.txt
+	touch $(FLOOR_VENV)/.installed
+
+check-floor: $(FLOOR_VENV)/.installed
+	$(FLOOR_VENV)/bin/python -c "import openai, langchain_core, llama_index.core, sys; print('floor:', sys.version.split()[0], 'openai', openai.__version__, 'langchain-core', langchain_core.__version__, 'llama-index-core', llama_index.core.__version__)"
+	$(FLOOR_VENV)/bin/pytest
+
 # Re-record every cassette: against the real gateway when AKILE_API_KEY is set, otherwise
 # against the local recording server (../shared/recording-server/start.sh).
 record: $(STAMP)
@@ -53,4 +67,4 @@ bench: $(STAMP) $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m benchmarks.run --label openai-2-with-anchors
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) $(FLOOR_VENV) .mypy_cache .ruff_cache

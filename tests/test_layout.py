@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,17 @@ def test_llama_index_namespace_has_no_init_files() -> None:
 def test_every_import_path_is_marked_typed(package: str) -> None:
     # Without py.typed, mypy --strict rejects `from llama_index.llms.akile import Akile`.
     assert (INTEGRATIONS / package / "py.typed").is_file()
+
+
+def test_the_floor_lane_installs_the_declared_floors() -> None:
+    # pyproject.toml's ">=X" for each runtime dependency is what ci/floor-constraints.txt pins,
+    # so `make check-floor` tests exactly the oldest versions a user may get.
+    pyproject = (INTEGRATIONS.parent / "pyproject.toml").read_text()
+    pins = dict(
+        line.split("==")
+        for line in (INTEGRATIONS.parent / "ci" / "floor-constraints.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    for package in ("openai", "langchain-core", "llama-index-core"):
+        floor = re.search(rf'"{package}(?:\[[a-z,]+\])?>=([0-9.]+)', pyproject)
+        assert floor is not None and floor.group(1) == pins[package], package
