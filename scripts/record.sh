@@ -8,15 +8,28 @@
 # Extra arguments go to pytest, e.g. `scripts/record.sh tests/llamaindex -k stream`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+#
+# Tests marked `embeddings` are recorded in a second pass: locally against a second server on
+# port 8766 started with --embeddings --pooling mean (it serves chat too, for the query engine);
+# against the gateway set AKILE_TEST_EMBEDDING_MODEL to an embedding model of your key.
 if [ -z "${AKILE_API_KEY:-}" ]; then
     server=${RECORDING_SERVER_DIR:-../shared/recording-server}
     [ -x "$server/start.sh" ] || { echo "no recording server at $server (set RECORDING_SERVER_DIR)" >&2; exit 1; }
-    "$server/start.sh" >&2
+    chat_port=${RECORDING_SERVER_PORT:-8765}
+    embed_port=${RECORDING_SERVER_EMBEDDINGS_PORT:-8766}
+    RECORDING_SERVER_PORT=$chat_port "$server/start.sh" >&2
+    RECORDING_SERVER_PORT=$embed_port RECORDING_SERVER_EXTRA_ARGS="--embeddings --pooling mean" "$server/start.sh" >&2
     export AKILE_API_KEY=${RECORDING_SERVER_API_KEY:-local-recording-key}
-    export AKILE_BASE_URL=http://127.0.0.1:${RECORDING_SERVER_PORT:-8765}/v1
-    echo "recording against the local recording server at $AKILE_BASE_URL" >&2
+    chat_url=http://127.0.0.1:$chat_port/v1
+    embed_url=http://127.0.0.1:$embed_port/v1
+    echo "recording against the local recording servers at $chat_url and $embed_url" >&2
 else
-    echo "recording against ${AKILE_BASE_URL:-https://aigateway.akile.ai/v1} with model ${AKILE_TEST_MODEL:-qwen2.5-coder-0.5b-instruct}" >&2
+    chat_url=${AKILE_BASE_URL:-https://aigateway.akile.ai/v1}
+    embed_url=$chat_url
+    echo "recording against $chat_url with model ${AKILE_TEST_MODEL:-qwen2.5-coder-0.5b-instruct}" >&2
 fi
-.venv/bin/pytest -m vcr --record-mode=rewrite "$@"
+status=0
+AKILE_BASE_URL=$chat_url .venv/bin/pytest -m "vcr and not embeddings" --record-mode=rewrite "$@" || [ $? -eq 5 ] || status=1
+AKILE_BASE_URL=$embed_url .venv/bin/pytest -m "vcr and embeddings" --record-mode=rewrite "$@" || [ $? -eq 5 ] || status=1
 .venv/bin/python scripts/scan_secrets.py cassettes
+exit $status

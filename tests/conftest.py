@@ -28,6 +28,10 @@ TEST_MODEL = os.environ.get("AKILE_TEST_MODEL", "qwen2.5-coder-0.5b-instruct")
 # A second name for the per-call override tests; the recording server reports its own model id,
 # which contains this one, and the request body (matched on replay) shows it was sent.
 TEST_MODEL_OVERRIDE = os.environ.get("AKILE_TEST_MODEL_OVERRIDE", "qwen2.5-coder")
+# The embedding model of the embeddings cassettes (tests marked `embeddings`), recorded against
+# the recording server started with --embeddings (scripts/record.sh), which embeds with its one
+# model whatever the name; against the gateway set it to an embedding model of your key.
+TEST_EMBEDDING_MODEL = os.environ.get("AKILE_TEST_EMBEDDING_MODEL", "text-embedding-3-small")
 API_KEY = os.environ.get("AKILE_API_KEY", "test-key")
 BASE_URL = os.environ.get("AKILE_BASE_URL") or None
 
@@ -40,6 +44,14 @@ def model_params(**overrides: Any) -> dict[str, Any]:
         "temperature": 0,
         "max_tokens": 64,
     }
+    if BASE_URL:
+        params["base_url"] = BASE_URL
+    return {**params, **overrides}
+
+
+def embedding_params(**overrides: Any) -> dict[str, Any]:
+    """Constructor arguments for the embedding model under test, as recorded."""
+    params: dict[str, Any] = {"model": TEST_EMBEDDING_MODEL, "api_key": API_KEY}
     if BASE_URL:
         params["base_url"] = BASE_URL
     return {**params, **overrides}

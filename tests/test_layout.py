@@ -67,11 +67,13 @@ def test_public_surfaces() -> None:
     import akile_core
     import langchain_akile
     import llamaindex_akile
+    from llama_index.embeddings.akile import AkileEmbedding
     from llama_index.llms.akile import Akile
 
-    assert langchain_akile.__all__ == ["ChatAkile"]
-    assert llamaindex_akile.__all__ == ["Akile"]
+    assert langchain_akile.__all__ == ["AkileEmbeddings", "ChatAkile"]
+    assert llamaindex_akile.__all__ == ["Akile", "AkileEmbedding"]
     assert Akile is llamaindex_akile.Akile
+    assert AkileEmbedding is llamaindex_akile.AkileEmbedding
     assert {"AkileSettings", "AkileError", "Gateway", "ModelNotFoundError", "list_models"} <= set(
         akile_core.__all__
     )
@@ -80,11 +82,18 @@ def test_public_surfaces() -> None:
 def test_llama_index_namespace_has_no_init_files() -> None:
     assert not (INTEGRATIONS / "llama_index" / "__init__.py").exists()
     assert not (INTEGRATIONS / "llama_index" / "llms" / "__init__.py").exists()
+    assert not (INTEGRATIONS / "llama_index" / "embeddings" / "__init__.py").exists()
 
 
 @pytest.mark.parametrize(
     "package",
-    ["akile_core", "langchain_akile", "llamaindex_akile", "llama_index/llms/akile"],
+    [
+        "akile_core",
+        "langchain_akile",
+        "llamaindex_akile",
+        "llama_index/llms/akile",
+        "llama_index/embeddings/akile",
+    ],
 )
 def test_every_import_path_is_marked_typed(package: str) -> None:
     # Without py.typed, mypy --strict rejects `from llama_index.llms.akile import Akile`.

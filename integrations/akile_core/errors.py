@@ -183,14 +183,21 @@ class ModelNotFoundError(NotFoundError):
     title = "Model not available"
 
     @classmethod
-    def hint_for(cls, model: str | None) -> str:
+    def hint_for(cls, model: str | None, endpoint: str = "chat") -> str:
         """Explain where valid model names come from."""
         name = f"{model!r}" if model else "this model"
-        return (
+        hint = (
             f"No channel serves {name} for this key. The model names that work for a key are the "
             "ones listed on the gateway console's channel (渠道) page; list them in code with "
             "akile_core.list_models() (GET /v1/models). Check the spelling and the key's group."
         )
+        if endpoint == "embeddings":
+            hint += (
+                " Embeddings need an embedding model (for example text-embedding-3-small, "
+                "gemini-embedding-001, BAAI/bge-m3) served by a channel of your key; chat models "
+                "such as claude-* or deepseek-* cannot embed."
+            )
+        return hint
 
 
 class RateLimitError(AkileAPIError, openai.RateLimitError):
@@ -405,6 +412,7 @@ def error_from_body(
     request: Any = None,
     sent_params: Collection[str] = (),
     family: ErrorFamily | None = None,
+    endpoint: str = "chat",
 ) -> AkileAPIError:
     """Build the mapped error for an error body (HTTP error, 200-with-error, or stream event)."""
     error = _error_object(body)
@@ -415,7 +423,7 @@ def error_from_body(
     gateway_message = _gateway_message(body)
     request_id = request_id or _request_id_in(gateway_message)
     if cls is ModelNotFoundError:
-        hint: str | None = ModelNotFoundError.hint_for(model)
+        hint: str | None = ModelNotFoundError.hint_for(model, endpoint)
     elif cls is UnsupportedParameterError:
         hint = (
             f"Model {model!r} (through its gateway channel) does not accept the parameter "
@@ -454,6 +462,7 @@ def from_openai_error(
     base_url: str | None = None,
     sent_params: Collection[str] = (),
     family: ErrorFamily | None = None,
+    endpoint: str = "chat",
 ) -> AkileError | None:
     """Translate an exception from the openai client or its transport; ``None`` if it is not one."""
     if isinstance(exc, AkileError):
@@ -485,6 +494,7 @@ def from_openai_error(
             request=exc.request,
             sent_params=sent_params,
             family=family,
+            endpoint=endpoint,
         )
     if isinstance(exc, openai.APIError):
         # An error event inside an SSE stream: openai raises a bare APIError with its body.
@@ -506,6 +516,7 @@ def map_errors(
     base_url: str | None = None,
     sent_params: Collection[str] = (),
     family: ErrorFamily | None = None,
+    endpoint: str = "chat",
 ) -> Iterator[None]:
     """Re-raise openai and transport exceptions as mapped errors, keeping the cause.
 
@@ -515,7 +526,12 @@ def map_errors(
         yield
     except Exception as exc:
         mapped = from_openai_error(
-            exc, model=model, base_url=base_url, sent_params=sent_params, family=family
+            exc,
+            model=model,
+            base_url=base_url,
+            sent_params=sent_params,
+            family=family,
+            endpoint=endpoint,
         )
         if mapped is None or mapped is exc:
             raise

@@ -9,16 +9,24 @@ usage details) and costs less CPU per chunk than building typed models we would 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import warnings
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 import openai
 
 from akile_core.client import get_async_client, get_client
 from akile_core.config import AkileSettings
+from akile_core.embeddings import (
+    EmbeddingOptions,
+    batches,
+    check_texts,
+    embedding_body,
+    parse_embeddings,
+)
 from akile_core.errors import ErrorFamily, UnsupportedParameterError, error_from_body, map_errors
 from akile_core.response import Completion, parse_completion
 from akile_core.sse import AsyncEventStream, EventStream
@@ -174,18 +182,65 @@ class Gateway:
                         yield delta
             state.check_complete()
 
+    def embed(
+        self,
+        texts: Sequence[str],
+        options: EmbeddingOptions,
+        request_options: Mapping[str, Any] | None = None,
+    ) -> list[list[float]]:
+        """Embed ``texts`` in batches (by count and size); vectors come back in input order."""
+        check_texts(texts)
+        vectors: list[list[float]] = []
+        for _, batch in batches(texts, options.batch_size, options.max_batch_chars):
+            body = embedding_body(batch, options)
+            with self._errors(body, endpoint="embeddings"):
+                data = self.client().post(
+                    "/embeddings", cast_to=object, body=body, options=_opts(request_options)
+                )
+                data = _raise_error_body(data, body, self, endpoint="embeddings")
+            vectors += parse_embeddings(data, len(batch))
+        return vectors
+
+    async def aembed(
+        self,
+        texts: Sequence[str],
+        options: EmbeddingOptions,
+        request_options: Mapping[str, Any] | None = None,
+    ) -> list[list[float]]:
+        """Async :meth:`embed`; the batches are sent concurrently over the loop's pool."""
+        check_texts(texts)
+        client = await self.async_client()
+
+        async def one(batch: Sequence[str]) -> list[list[float]]:
+            body = embedding_body(batch, options)
+            with self._errors(body, endpoint="embeddings"):
+                data = await client.post(
+                    "/embeddings", cast_to=object, body=body, options=_opts(request_options)
+                )
+                data = _raise_error_body(data, body, self, endpoint="embeddings")
+            return parse_embeddings(data, len(batch))
+
+        parts = await asyncio.gather(
+            *(
+                one(batch)
+                for _, batch in batches(texts, options.batch_size, options.max_batch_chars)
+            )
+        )
+        return [vector for part in parts for vector in part]
+
     def list_models(self) -> list[str]:
         """The model ids this key may use (``GET /v1/models``), sorted."""
         with map_errors(model=None, base_url=self.base_url, family=self.family):
             data = self.client().get("/models", cast_to=object)
         return _model_ids(data)
 
-    def _errors(self, body: Mapping[str, Any]) -> Any:
+    def _errors(self, body: Mapping[str, Any], endpoint: str = "chat") -> Any:
         return map_errors(
             model=body.get("model"),
             base_url=self.base_url,
             sent_params=tuple(body),
             family=self.family,
+            endpoint=endpoint,
         )
 
     def _without_dropped(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -261,7 +316,9 @@ def _opts(options: Mapping[str, Any] | None) -> Any:
     return dict(options) if options else {}
 
 
-def _raise_error_body(data: object, body: Mapping[str, Any], gateway: Gateway) -> object:
+def _raise_error_body(
+    data: object, body: Mapping[str, Any], gateway: Gateway, endpoint: str = "chat"
+) -> object:
     """Raise the mapped error if an HTTP 200 body or stream event is an ``{"error": ...}`` object.
 
     Some gateways answer HTTP 200 and put the upstream's failure in the body; returning that
@@ -280,6 +337,7 @@ def _raise_error_body(data: object, body: Mapping[str, Any], gateway: Gateway) -
             model=body.get("model"),
             sent_params=tuple(body),
             family=gateway.family,
+            endpoint=endpoint,
         )
     return data
 

@@ -1,24 +1,30 @@
 """LangChain integration for the AK AI Gateway.
 
-``ChatAkile`` is imported on first access (PEP 562), as ``langchain_core`` does for its own
-classes, so ``import langchain_akile`` stays cheap until the class is used.
+``ChatAkile`` and ``AkileEmbeddings`` are imported on first access (PEP 562), as
+``langchain_core`` does for its own classes, so ``import langchain_akile`` stays cheap until a
+class is used.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from langchain_akile.chat_models import ChatAkile
+    from langchain_akile.embeddings import AkileEmbeddings
 
-__all__ = ["ChatAkile"]
+__all__ = ["AkileEmbeddings", "ChatAkile"]
+
+_MODULES = {
+    "ChatAkile": "langchain_akile.chat_models",
+    "AkileEmbeddings": "langchain_akile.embeddings",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "ChatAkile":
-        from langchain_akile.chat_models import ChatAkile
-
-        return ChatAkile
+    if name in _MODULES:
+        return getattr(import_module(_MODULES[name]), name)
     raise AttributeError(f"module 'langchain_akile' has no attribute {name!r}")
 
 

@@ -260,6 +260,16 @@ def _completion(body: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
+def _embeddings(body: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's embeddings shape; each vector encodes its text's length, so order is checkable."""
+    texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+    data = [
+        {"object": "embedding", "index": i, "embedding": [float(len(text)), 1.0]}
+        for i, text in enumerate(texts)
+    ]
+    return {"object": "list", "model": body.get("model"), "data": data[::-1], "usage": USAGE}
+
+
 def _chunk(
     body: dict[str, Any], delta: dict[str, Any], finish: str | None = None
 ) -> dict[str, Any]:
@@ -274,6 +284,9 @@ def _chunk(
 async def _ok(
     w: asyncio.StreamWriter, body: dict[str, Any], text: str | None = None, pieces: int = 4
 ) -> bool:
+    if "input" in body:  # POST /embeddings
+        await _send(w, 200, _embeddings(body))
+        return True
     text = answer_for(body) if text is None else text
     if not body.get("stream"):
         await _send(w, 200, _completion(body, text))

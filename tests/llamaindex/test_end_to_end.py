@@ -17,8 +17,9 @@ from llama_index.core import Document, Settings, VectorStoreIndex
 from llama_index.core.agent.workflow import FunctionAgent, ReActAgent
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from llama_index.embeddings.akile import AkileEmbedding
 from llama_index.llms.akile import Akile
-from tests.conftest import model_params
+from tests.conftest import embedding_params, model_params
 
 pytestmark = [
     pytest.mark.vcr,
@@ -88,6 +89,16 @@ def test_query_engine(llm: Akile) -> None:
     response = index.as_query_engine(similarity_top_k=1).query("How high is Mount Fuji?")
     assert "3,776" in str(response) or "3776" in str(response)
     assert "Fuji" in response.source_nodes[0].node.get_content()
+
+
+@pytest.mark.embeddings
+def test_query_engine_on_the_gateway_alone(llm: Akile) -> None:
+    # The README's example: the gateway's own embeddings, no OpenAI key or package.
+    Settings.embed_model = AkileEmbedding(**embedding_params())
+    index = VectorStoreIndex.from_documents(DOCUMENTS)
+    response = index.as_query_engine(similarity_top_k=1).query("How high is Mount Fuji?")
+    assert "Fuji" in response.source_nodes[0].node.get_content()
+    assert "3,776" in str(response) or "3776" in str(response)
 
 
 def test_streaming_query_engine(llm: Akile) -> None:
