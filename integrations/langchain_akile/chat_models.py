@@ -33,6 +33,7 @@ from akile_core import API_KEY_ENV, BASE_URL_ENV, Completion, Gateway, StreamSta
 from akile_core.gateway import connect
 from akile_core.request import build_body, split_request_options
 from akile_core.response import usage_to_wire
+from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
 from langchain_akile._convert import (
     PROVIDER,
     from_delta,
@@ -195,6 +196,31 @@ class ChatAkile(BaseChatModel):
         if stops:
             params["ls_stop"] = [stops] if isinstance(stops, str) else list(stops)
         return params
+
+    def get_num_tokens(self, text: str) -> int:
+        """Tokens in ``text``, estimated offline (see ``akile_core.tokens``).
+
+        A ``custom_get_token_ids`` tokenizer, if given, is used instead.
+        """
+        if self.custom_get_token_ids is not None:
+            return len(self.custom_get_token_ids(text))
+        return estimate_text_tokens(text, chars_per_token_for(self.model))
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[BaseMessage],
+        tools: Sequence[Any] | None = None,
+    ) -> int:
+        """Tokens the messages (and tools) take, estimated offline, CJK-aware.
+
+        This is what ``trim_messages(token_counter=llm)`` and LangChain's context-editing
+        middleware call; no tokenizer is downloaded and ``transformers`` is not needed.
+        """
+        return estimate_message_tokens(
+            to_wire_messages(messages),
+            to_wire_tools(tools) if tools else None,
+            chars_per_token_for(self.model),
+        )
 
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None]) -> dict[str, Any]:
         """One ``llm_output`` for a ``generate`` over several prompts: usage summed."""

@@ -287,3 +287,22 @@ def test_context_overflow_is_mapped() -> None:
         make().invoke("hello " * 20000)
     assert isinstance(info.value, LCContextOverflow) and info.value.status_code == 400
     assert "Shorten the messages" in str(info.value)
+
+
+def test_token_counting_is_offline_and_trims_histories() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage, trim_messages
+
+    llm = ChatAkile(model="claude-opus-4-8", api_key="AK-test")
+    history = [
+        HumanMessage("你好，请介绍一下网关。"),
+        AIMessage("网关提供许多模型。"),
+        HumanMessage("谢谢"),
+    ]
+    total = llm.get_num_tokens_from_messages(history)
+    assert total >= 3 * 3 + 10  # the Chinese text counts about one token per character
+    # Without the override this raised ImportError (transformers) for every model.
+    trimmed = trim_messages(history, max_tokens=total - 5, token_counter=llm, strategy="last")
+    assert trimmed and trimmed[-1].content == "谢谢" and len(trimmed) < len(history)
+    assert llm.get_num_tokens("hello") == 2
+    counted = ChatAkile(model="m", api_key="AK-test", custom_get_token_ids=lambda t: [1] * 7)
+    assert counted.get_num_tokens("anything") == 7
