@@ -303,6 +303,61 @@ async def concurrency_cases(subs: list[Subject], rounds: int) -> list[Result]:
     return results
 
 
+EMBEDDED_TEXTS = [f"document {i}: the gateway serves many model families" for i in range(1000)]
+
+
+def embedding_subjects(base_url: str) -> dict[str, Callable[[], int]]:
+    """Each embeds the same 1,000 texts in batches of 256; returns how many vectors came back."""
+    import openai
+
+    from langchain_akile import AkileEmbeddings
+    from llama_index.embeddings.akile import AkileEmbedding
+
+    raw = openai.OpenAI(base_url=base_url, api_key="k")
+
+    def raw_embed() -> int:
+        # The SDK asks for base64 by default and decodes it itself.
+        return sum(
+            len(raw.embeddings.create(model="embed", input=EMBEDDED_TEXTS[i : i + 256]).data)
+            for i in range(0, len(EMBEDDED_TEXTS), 256)
+        )
+
+    lc = AkileEmbeddings(model="embed", base_url=base_url, api_key="k", chunk_size=256)
+    li = AkileEmbedding(model="embed", base_url=base_url, api_key="k", embed_batch_size=256)
+    found: dict[str, Callable[[], int]] = {
+        "openai (raw)": raw_embed,
+        "AkileEmbeddings": lambda: len(lc.embed_documents(EMBEDDED_TEXTS)),
+        "AkileEmbedding": lambda: len(li.get_text_embedding_batch(EMBEDDED_TEXTS)),
+    }
+    try:
+        from langchain_openai import OpenAIEmbeddings
+    except ImportError:  # the anchor lives in .venv-bench only
+        return found
+    anchor = OpenAIEmbeddings(
+        model="embed",
+        base_url=base_url,
+        api_key="k",  # type: ignore[arg-type]
+        chunk_size=256,
+        check_embedding_ctx_length=False,  # no tiktoken download: texts are sent as they are
+    )
+    found["OpenAIEmbeddings"] = lambda: len(anchor.embed_documents(EMBEDDED_TEXTS))
+    return found
+
+
+def embedding_case(base_url: str, rounds: int) -> Result:
+    result = Result("embed 1,000 texts (1,536 dims)", "ms CPU / 1,000 texts")
+    subjects = embedding_subjects(base_url)
+    for embed in subjects.values():  # warm up
+        embed()
+    for _ in range(rounds):
+        for name, embed in subjects.items():
+            counts: list[int] = []
+            spent = cpu_per(lambda e=embed, c=counts: c.append(e()), 3)
+            assert counts == [len(EMBEDDED_TEXTS)] * 3, (name, counts)
+            result.add(name, spent * 1e3)
+    return result
+
+
 IMPORT_PROBES = {
     # the issue's reference points, each in a fresh interpreter
     "langchain_core.language_models + openai": "import langchain_core.language_models, openai",
@@ -462,6 +517,7 @@ def main() -> int:
     try:
         rps = server.throughput()
         results = run_cases(server.base_url, args.rounds, args.quick)
+        results.append(embedding_case(server.base_url, args.rounds))
         imports = import_times(args.rounds)
         mem = memory(server.base_url)
     finally:

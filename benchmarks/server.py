@@ -70,6 +70,26 @@ def stream_bytes(model: str, chunks: int) -> bytes:
     return "".join(parts).encode()
 
 
+EMBEDDING_DIMENSIONS = 1536
+
+
+@functools.lru_cache(maxsize=64)
+def embeddings_bytes(count: int, encoding_format: str) -> bytes:
+    """OpenAI's embeddings shape, ``count`` vectors of 1,536 float32s (text-embedding-3-small)."""
+    import array
+    import base64
+
+    vector = [((i * 7919) % 1000) / 1000 - 0.5 for i in range(EMBEDDING_DIMENSIONS)]
+    encoded: object = (
+        base64.b64encode(array.array("f", vector).tobytes()).decode()
+        if encoding_format == "base64"
+        else vector
+    )
+    data = [{"object": "embedding", "index": i, "embedding": encoded} for i in range(count)]
+    usage = {"prompt_tokens": count, "total_tokens": count}
+    return json.dumps({"object": "list", "model": "embed", "data": data, "usage": usage}).encode()
+
+
 def parse_model(body: bytes) -> tuple[str, bool]:
     # Cheaper than json.loads of the whole body: the model and stream flags are all we need.
     data = json.loads(body)
@@ -87,6 +107,11 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             body = await reader.readexactly(length) if length else b""
             if head.startswith(b"GET"):
                 payload, ctype = b'{"object":"list","data":[{"id":"short"}]}', b"application/json"
+            elif b"/embeddings " in head[:64]:
+                request = json.loads(body)
+                count = len(request["input"]) if isinstance(request["input"], list) else 1
+                payload = embeddings_bytes(count, request.get("encoding_format", "float"))
+                ctype = b"application/json"
             else:
                 model, stream = parse_model(body)
                 name, _, latency = model.partition("@")
