@@ -14,23 +14,19 @@ import json
 import threading
 import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openai
 
 from akile_core.client import get_async_client, get_client
 from akile_core.config import AkileSettings
-from akile_core.embeddings import (
-    EmbeddingOptions,
-    batches,
-    check_texts,
-    embedding_body,
-    parse_embeddings,
-)
 from akile_core.errors import ErrorFamily, UnsupportedParameterError, error_from_body, map_errors
 from akile_core.response import Completion, parse_completion
 from akile_core.sse import AsyncEventStream, EventStream
 from akile_core.stream import Delta, StreamState
+
+if TYPE_CHECKING:
+    from akile_core.embeddings import EmbeddingOptions
 
 _PATH = "/chat/completions"
 
@@ -189,6 +185,9 @@ class Gateway:
         request_options: Mapping[str, Any] | None = None,
     ) -> list[list[float]]:
         """Embed ``texts`` in batches (by count and size); vectors come back in input order."""
+        # Imported here: chat-only users do not pay for the embeddings module at import time.
+        from akile_core.embeddings import batches, check_texts, embedding_body, parse_embeddings
+
         check_texts(texts)
         vectors: list[list[float]] = []
         for _, batch in batches(texts, options.batch_size, options.max_batch_chars):
@@ -208,6 +207,8 @@ class Gateway:
         request_options: Mapping[str, Any] | None = None,
     ) -> list[list[float]]:
         """Async :meth:`embed`; the batches are sent concurrently over the loop's pool."""
+        from akile_core.embeddings import batches, check_texts, embedding_body, parse_embeddings
+
         check_texts(texts)
         client = await self.async_client()
 
