@@ -8,6 +8,7 @@ when ``AKILE_API_KEY`` is set (see README, "Recording cassettes").
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -55,6 +56,19 @@ def embedding_params(**overrides: Any) -> dict[str, Any]:
     if BASE_URL:
         params["base_url"] = BASE_URL
     return {**params, **overrides}
+
+
+EMBEDDING_TEXTS = [
+    "网关把模型放在一个端点后面。",
+    "The gateway serves many models.",
+    "Cats sleep a lot.",
+    "猫",
+]
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    return dot / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 
 
 _KEEP_RESPONSE_HEADERS = {"content-type", "retry-after"}

@@ -114,6 +114,17 @@ def embedding_body(texts: Sequence[str], options: EmbeddingOptions) -> dict[str,
     return body
 
 
+def plan_requests(
+    texts: Sequence[str], options: EmbeddingOptions
+) -> list[tuple[int, dict[str, Any]]]:
+    """Check ``texts`` and split them into requests: (number of texts, JSON body) each."""
+    check_texts(texts)
+    return [
+        (len(batch), embedding_body(batch, options))
+        for _, batch in batches(texts, options.batch_size, options.max_batch_chars)
+    ]
+
+
 def parse_embeddings(data: object, expected: int) -> list[list[float]]:
     """The vectors of an embeddings response, in input order (by ``index``), decoded."""
     items = data.get("data") if isinstance(data, Mapping) else None

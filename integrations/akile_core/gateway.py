@@ -186,18 +186,16 @@ class Gateway:
     ) -> list[list[float]]:
         """Embed ``texts`` in batches (by count and size); vectors come back in input order."""
         # Imported here: chat-only users do not pay for the embeddings module at import time.
-        from akile_core.embeddings import batches, check_texts, embedding_body, parse_embeddings
+        from akile_core.embeddings import parse_embeddings, plan_requests
 
-        check_texts(texts)
         vectors: list[list[float]] = []
-        for _, batch in batches(texts, options.batch_size, options.max_batch_chars):
-            body = embedding_body(batch, options)
+        for count, body in plan_requests(texts, options):
             with self._errors(body, endpoint="embeddings"):
                 data = self.client().post(
                     "/embeddings", cast_to=object, body=body, options=_opts(request_options)
                 )
                 data = _raise_error_body(data, body, self, endpoint="embeddings")
-            vectors += parse_embeddings(data, len(batch))
+            vectors += parse_embeddings(data, count)
         return vectors
 
     async def aembed(
@@ -207,26 +205,20 @@ class Gateway:
         request_options: Mapping[str, Any] | None = None,
     ) -> list[list[float]]:
         """Async :meth:`embed`; the batches are sent concurrently over the loop's pool."""
-        from akile_core.embeddings import batches, check_texts, embedding_body, parse_embeddings
+        from akile_core.embeddings import parse_embeddings, plan_requests
 
-        check_texts(texts)
+        requests = plan_requests(texts, options)
         client = await self.async_client()
 
-        async def one(batch: Sequence[str]) -> list[list[float]]:
-            body = embedding_body(batch, options)
+        async def send(count: int, body: dict[str, Any]) -> list[list[float]]:
             with self._errors(body, endpoint="embeddings"):
                 data = await client.post(
                     "/embeddings", cast_to=object, body=body, options=_opts(request_options)
                 )
                 data = _raise_error_body(data, body, self, endpoint="embeddings")
-            return parse_embeddings(data, len(batch))
+            return parse_embeddings(data, count)
 
-        parts = await asyncio.gather(
-            *(
-                one(batch)
-                for _, batch in batches(texts, options.batch_size, options.max_batch_chars)
-            )
-        )
+        parts = await asyncio.gather(*(send(count, body) for count, body in requests))
         return [vector for part in parts for vector in part]
 
     def list_models(self) -> list[str]:

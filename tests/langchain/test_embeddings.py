@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from langchain_core.documents import Document
 from langchain_core.vectorstores import InMemoryVectorStore
 
 from langchain_akile import AkileEmbeddings
-from tests.conftest import embedding_params
+from tests.conftest import EMBEDDING_TEXTS, cosine, embedding_params
 
 pytestmark = [pytest.mark.vcr, pytest.mark.embeddings]
 
 
-def cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    return dot / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
-
-
-TEXTS = [
-    "网关把模型放在一个端点后面。",
-    "The gateway serves many models.",
-    "Cats sleep a lot.",
-    "猫",
-]
+TEXTS = EMBEDDING_TEXTS
 
 
 def test_batches_keep_order_and_match_single_calls() -> None:

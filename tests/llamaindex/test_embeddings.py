@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 
 from akile_core import AkileConfigError
 from llama_index.embeddings.akile import AkileEmbedding
-from tests.conftest import embedding_params
+from tests.conftest import EMBEDDING_TEXTS, cosine, embedding_params
 
-
-def cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    return dot / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
-
-
-TEXTS = [
-    "网关把模型放在一个端点后面。",
-    "The gateway serves many models.",
-    "Cats sleep a lot.",
-    "猫",
-]
+TEXTS = EMBEDDING_TEXTS
 
 
 def test_api_base_alias_batch_default_and_secret() -> None:
