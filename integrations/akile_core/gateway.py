@@ -3,8 +3,9 @@
 Both framework adapters hold a :class:`Gateway` and call it; they never touch the openai client.
 Requests go through ``client.post("/chat/completions", cast_to=object)``, the SDK's public path
 for raw JSON: we get the SDK's connection handling and retries, decode server-sent events with
-``akile_core.sse`` (stricter and more tolerant than the SDK's), and parse the JSON ourselves, which keeps fields that the SDK's typed models would hide (``reasoning_content``,
-usage details) and costs less CPU per chunk than building typed models we would not use.
+``akile_core.sse`` (stricter and more tolerant than the SDK's), and parse the JSON ourselves.
+That keeps fields the SDK's typed models would hide (``reasoning_content``, usage details) and
+costs less CPU per chunk than building typed models we would not use.
 """
 
 from __future__ import annotations
