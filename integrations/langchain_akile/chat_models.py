@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, Literal
 
@@ -14,13 +14,13 @@ from langchain_core.language_models.chat_models import (
     agenerate_from_stream,
     generate_from_stream,
 )
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import (
     JsonOutputKeyToolsParser,
     PydanticToolsParser,
 )
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
 from langchain_core.utils import from_env, secret_from_env
@@ -29,21 +29,19 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from akile_core import API_KEY_ENV, BASE_URL_ENV, Completion, Gateway, StreamState
+from akile_core import API_KEY_ENV, BASE_URL_ENV, Gateway, StreamState
 from akile_core.gateway import connect
 from akile_core.request import build_body, split_request_options
-from akile_core.response import usage_to_wire
 from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
 from langchain_akile._convert import (
     PROVIDER,
     from_delta,
-    from_wire_choice,
     to_response_format,
-    to_usage_metadata,
     to_wire_messages,
     to_wire_tool_choice,
     to_wire_tools,
 )
+from langchain_akile._results import add_counts, final_chunk, to_chat_result, to_generation_chunk
 from langchain_akile.errors import LANGCHAIN_ERRORS
 
 # Fields that are request parameters, sent under the same name when set.
@@ -230,7 +228,7 @@ class ChatAkile(BaseChatModel):
             if not output:
                 continue
             if output.get("token_usage"):
-                _add_counts(token_usage, output["token_usage"])
+                add_counts(token_usage, output["token_usage"])
             for key in ("model_name", "system_fingerprint"):
                 if output.get(key):
                     combined[key] = output[key]
@@ -282,7 +280,7 @@ class ChatAkile(BaseChatModel):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         body, options = self._request(messages, stop, stream=False, **kwargs)
-        return _to_chat_result(self._gateway.complete(body, options))
+        return to_chat_result(self._gateway.complete(body, options))
 
     async def _agenerate(
         self,
@@ -294,7 +292,7 @@ class ChatAkile(BaseChatModel):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         body, options = self._request(messages, stop, stream=False, **kwargs)
-        return _to_chat_result(await self._gateway.acomplete(body, options))
+        return to_chat_result(await self._gateway.acomplete(body, options))
 
     def _stream(
         self,
@@ -306,11 +304,11 @@ class ChatAkile(BaseChatModel):
         body, options = self._request(messages, stop, stream=True, **kwargs)
         state = StreamState()
         for delta in self._gateway.stream(body, state, options):
-            chunk = _to_generation_chunk(from_delta(delta, state.id), delta.logprobs)
+            chunk = to_generation_chunk(from_delta(delta, state.id), delta.logprobs)
             if run_manager:
                 run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
-        last = _final_chunk(state)
+        last = final_chunk(state)
         if run_manager:
             run_manager.on_llm_new_token("", chunk=last)
         yield last
@@ -325,11 +323,11 @@ class ChatAkile(BaseChatModel):
         body, options = self._request(messages, stop, stream=True, **kwargs)
         state = StreamState()
         async for delta in self._gateway.astream(body, state, options):
-            chunk = _to_generation_chunk(from_delta(delta, state.id), delta.logprobs)
+            chunk = to_generation_chunk(from_delta(delta, state.id), delta.logprobs)
             if run_manager:
                 await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
-        last = _final_chunk(state)
+        last = final_chunk(state)
         if run_manager:
             await run_manager.on_llm_new_token("", chunk=last)
         yield last
@@ -428,85 +426,3 @@ class ChatAkile(BaseChatModel):
 
 def _json_parser(schema: Any, is_pydantic: bool) -> Runnable[Any, Any]:
     return PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
-
-
-def _to_chat_result(completion: Completion) -> ChatResult:
-    generations = []
-    usage = to_usage_metadata(completion.usage) if completion.usage else None
-    # OpenAI's key names, as ChatOpenAI reports them: code ported from it reads
-    # response_metadata["token_usage"]["prompt_tokens"] and llm_output["token_usage"].
-    token_usage = usage_to_wire(completion.usage) if completion.usage else None
-    for choice in completion.choices:
-        message = from_wire_choice(choice)
-        message.id = completion.id
-        message.usage_metadata = usage
-        message.response_metadata = _response_metadata(
-            completion.model, choice.finish_reason, completion.id, completion.system_fingerprint
-        )
-        if token_usage is not None:
-            message.response_metadata["token_usage"] = token_usage
-        if choice.logprobs is not None:
-            message.response_metadata["logprobs"] = choice.logprobs
-        info: dict[str, Any] = {"finish_reason": choice.finish_reason}
-        if choice.logprobs is not None:
-            info["logprobs"] = choice.logprobs
-        generations.append(ChatGeneration(message=message, generation_info=info))
-    llm_output: dict[str, Any] = {
-        "model_name": completion.model,
-        "model_provider": PROVIDER,
-        "id": completion.id,
-        "system_fingerprint": completion.system_fingerprint,
-    }
-    if token_usage is not None:
-        llm_output["token_usage"] = token_usage
-    return ChatResult(generations=generations, llm_output=llm_output)
-
-
-def _add_counts(total: dict[str, Any], more: Mapping[str, Any]) -> dict[str, Any]:
-    """Sum two OpenAI-style usage dicts, nested details included."""
-    for key, value in more.items():
-        if isinstance(value, Mapping):
-            total[key] = _add_counts(dict(total.get(key) or {}), value)
-        elif isinstance(value, int) and not isinstance(value, bool):
-            total[key] = total.get(key, 0) + value
-    return total
-
-
-def _response_metadata(
-    model: str | None, finish_reason: str | None, response_id: str | None, fingerprint: str | None
-) -> dict[str, Any]:
-    metadata: dict[str, Any] = {"model_provider": PROVIDER}
-    for key, value in (
-        ("model_name", model),
-        ("finish_reason", finish_reason),
-        ("id", response_id),
-        ("system_fingerprint", fingerprint),
-    ):
-        if value is not None:
-            metadata[key] = value
-    return metadata
-
-
-def _to_generation_chunk(message: AIMessageChunk, logprobs: Any) -> ChatGenerationChunk:
-    info = {"logprobs": logprobs} if logprobs is not None else None
-    return ChatGenerationChunk(message=message, generation_info=info)
-
-
-def _final_chunk(state: StreamState) -> ChatGenerationChunk:
-    """The closing chunk: usage and response metadata, reported exactly once per stream.
-
-    LangChain adds chunks together, concatenating strings and summing numbers, so anything
-    sent on every chunk would be repeated in the aggregate.
-    """
-    message = AIMessageChunk(
-        content="",
-        id=state.id,
-        usage_metadata=to_usage_metadata(state.usage) if state.usage else None,
-        response_metadata=_response_metadata(
-            state.model, state.finish_reason, state.id, state.system_fingerprint
-        ),
-        chunk_position="last",
-    )
-    return ChatGenerationChunk(
-        message=message, generation_info={"finish_reason": state.finish_reason}
-    )
