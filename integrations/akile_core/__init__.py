@@ -25,6 +25,7 @@ from akile_core.errors import (
     UnsupportedParameterError,
 )
 from akile_core.gateway import Gateway, ParameterDroppedWarning
+from akile_core.profiles import ModelSpec, register_model_profile
 from akile_core.response import Choice, Completion, ToolCall, Usage
 from akile_core.stream import Delta, StreamState, ToolCallFragment
 
@@ -47,6 +48,7 @@ __all__ = [
     "Delta",
     "Gateway",
     "ModelNotFoundError",
+    "ModelSpec",
     "NotFoundError",
     "ParameterDroppedWarning",
     "PermissionDeniedError",
@@ -59,6 +61,7 @@ __all__ = [
     "UnsupportedParameterError",
     "Usage",
     "list_models",
+    "register_model_profile",
 ]
 
 

@@ -6,7 +6,7 @@ Pure functions: plain values in, new values out; nothing here does I/O or touche
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import (
@@ -31,6 +31,7 @@ from langchain_core.utils.function_calling import (
 )
 
 from akile_core import AkileConfigError, Choice, Delta, ToolCall, Usage
+from akile_core.profiles import ModelSpec
 
 PROVIDER = "akile"
 
@@ -387,3 +388,28 @@ def from_delta(delta: Delta, message_id: str | None = None) -> AIMessageChunk:
             for fragment in delta.tool_calls
         ],
     )
+
+
+def to_langchain_profile(spec: ModelSpec, declared: Collection[str]) -> dict[str, Any]:
+    """A core model spec as LangChain's ``ModelProfile``, keeping only keys the core declares.
+
+    Older langchain-core versions declare fewer keys and warn about unknown ones, so the keys
+    are filtered to what the installed ``ModelProfile`` has; unknown facts are left out.
+    """
+    profile: dict[str, Any] = {
+        "max_input_tokens": spec.max_input_tokens,
+        "max_output_tokens": spec.max_output_tokens,
+        "tool_calling": spec.tool_calling,
+        # ChatAkile assembles streamed tool calls into tool_call_chunks for every family.
+        "tool_call_streaming": True if spec.tool_calling else None,
+        "structured_output": (
+            spec.structured_output == "json_schema" if spec.structured_output else None
+        ),
+        "reasoning_output": spec.reasoning,
+        "reasoning_effort_levels": list(spec.reasoning_efforts) or None,
+        "temperature": spec.temperature,
+    }
+    if spec.inputs:
+        for kind in ("text", "image", "pdf", "audio", "video"):
+            profile[f"{kind}_inputs"] = kind in spec.inputs
+    return {k: v for k, v in profile.items() if v is not None and k in declared}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LanguageModelInput
@@ -14,6 +15,7 @@ from langchain_core.language_models.chat_models import (
     agenerate_from_stream,
     generate_from_stream,
 )
+from langchain_core.language_models.model_profile import ModelProfile
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import (
@@ -31,11 +33,13 @@ from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, BASE_URL_ENV, Gateway, StreamState
 from akile_core.gateway import connect
+from akile_core.profiles import resolve
 from akile_core.request import build_body, split_request_options
 from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
 from langchain_akile._convert import (
     PROVIDER,
     from_delta,
+    to_langchain_profile,
     to_response_format,
     to_wire_messages,
     to_wire_tool_choice,
@@ -149,6 +153,18 @@ class ChatAkile(BaseChatModel):
             drop_unsupported_params=self.drop_unsupported_params,
         )
         return self
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        """The model's profile from the model table (``akile_core.profiles``), if it is known.
+
+        ``ChatAkile(..., profile={...})`` replaces it, as in every LangChain chat model;
+        ``akile_core.register_model_profile`` corrects it for every instance.
+        """
+        spec = resolve(self.model).spec
+        if spec is None:
+            return None
+        declared = typing.get_type_hints(ModelProfile)
+        return cast("ModelProfile", to_langchain_profile(spec, declared)) or None
 
     @property
     def model_name(self) -> str:

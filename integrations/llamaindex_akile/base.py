@@ -30,6 +30,7 @@ from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
 from akile_core.gateway import connect
+from akile_core.profiles import ModelSpec, resolve
 from akile_core.request import build_body, split_request_options
 from llamaindex_akile._convert import (
     to_tool_selections,
@@ -44,6 +45,26 @@ if TYPE_CHECKING:
 
 DEFAULT_CONTEXT_WINDOW = 128_000
 DEFAULT_NUM_OUTPUT = 4_096
+
+
+def reserved_output(spec: ModelSpec | None) -> int:
+    """Tokens to keep free for the answer: the model's output limit, capped.
+
+    Never the whole output limit: Kimi's equals its window, and PromptHelper would have no room
+    left for context. Reasoning models get more, since their thinking counts as output.
+    """
+    cap = 16_384 if spec is not None and spec.reasoning else DEFAULT_NUM_OUTPUT
+    limit = spec.max_output_tokens if spec is not None else None
+    return min(limit or DEFAULT_NUM_OUTPUT, cap)
+
+
+def context_window(spec: ModelSpec | None, num_output: int) -> int:
+    """The window LlamaIndex may fill: input limit plus the reserve, within the model's window."""
+    if spec is None or spec.context_window is None:
+        return DEFAULT_CONTEXT_WINDOW
+    if spec.max_input_tokens is not None and spec.max_input_tokens < spec.context_window:
+        return min(spec.context_window, spec.max_input_tokens + num_output)
+    return spec.context_window
 
 
 class Akile(FunctionCallingLLM):
@@ -84,11 +105,18 @@ class Akile(FunctionCallingLLM):
     default_headers: dict[str, str] | None = Field(
         default=None, description="Headers sent with every request."
     )
-    context_window: int = Field(
-        default=DEFAULT_CONTEXT_WINDOW, gt=0, description="Context window for prompt sizing."
+    context_window: int | None = Field(
+        default=None,
+        gt=0,
+        description="Context window for prompt sizing; from the model table if unset.",
     )
-    num_output: int = Field(
-        default=DEFAULT_NUM_OUTPUT, gt=0, description="Tokens reserved for output (or max_tokens)."
+    num_output: int | None = Field(
+        default=None,
+        gt=0,
+        description="Tokens reserved for output; max_tokens, else from the model table.",
+    )
+    is_function_calling_model: bool | None = Field(
+        default=None, description="Whether the model calls tools; from the model table if unset."
     )
     stream_usage: bool = Field(default=True, description="Ask for token usage in streams.")
     drop_unsupported_params: bool = Field(
@@ -135,12 +163,18 @@ class Akile(FunctionCallingLLM):
 
     @property
     def metadata(self) -> LLMMetadata:
-        """A chat and function-calling model; context sizes as configured."""
+        """A chat model; context sizes and tool calling as set, else from the model table."""
+        spec = resolve(self.model).spec
+        num_output = self.max_tokens or self.num_output or reserved_output(spec)
         return LLMMetadata(
-            context_window=self.context_window,
-            num_output=self.max_tokens or self.num_output,
+            context_window=self.context_window or context_window(spec, num_output),
+            num_output=num_output,
             is_chat_model=True,
-            is_function_calling_model=True,
+            is_function_calling_model=(
+                self.is_function_calling_model
+                if self.is_function_calling_model is not None
+                else spec is None or spec.tool_calling is not False
+            ),
             model_name=self.model,
         )
 

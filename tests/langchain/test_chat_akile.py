@@ -306,3 +306,25 @@ def test_token_counting_is_offline_and_trims_histories() -> None:
     assert llm.get_num_tokens("hello") == 2
     counted = ChatAkile(model="m", api_key="AK-test", custom_get_token_ids=lambda t: [1] * 7)
     assert counted.get_num_tokens("anything") == 7
+
+
+def test_profile_comes_from_the_model_table() -> None:
+    profile = ChatAkile(model="anthropic/claude-opus-4.8", api_key="AK-test").profile
+    assert profile is not None
+    assert profile["max_input_tokens"] == 1_000_000 and profile["max_output_tokens"] == 128_000
+    assert profile["tool_calling"] and profile["pdf_inputs"]
+    # new-api drops response_format for claude-* channels: no native structured output here.
+    assert profile["structured_output"] is False
+    assert ChatAkile(model="qwen-max", api_key="AK-test").profile["max_input_tokens"] == 32_768  # type: ignore[index]
+    assert ChatAkile(model="my-finetune", api_key="AK-test").profile is None
+    mine = ChatAkile(model="claude-opus-4-8", api_key="AK-test", profile={"max_input_tokens": 5})
+    assert mine.profile == {"max_input_tokens": 5}
+
+
+def test_profile_keys_are_ones_the_installed_core_declares() -> None:
+    import typing
+
+    from langchain_core.language_models.model_profile import ModelProfile
+
+    profile = ChatAkile(model="gpt-5", api_key="AK-test").profile
+    assert profile and set(profile) <= set(typing.get_type_hints(ModelProfile))

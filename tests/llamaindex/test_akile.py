@@ -50,7 +50,8 @@ class City(BaseModel):
 def test_metadata_suits_a_modern_chat_model() -> None:
     meta = make().metadata
     assert meta.is_chat_model and meta.is_function_calling_model and meta.model_name == TEST_MODEL
-    assert meta.context_window == 128_000 and meta.num_output == 64
+    # The recorded model's name is a Qwen one: the qwen family's default window applies.
+    assert meta.context_window == 131_072 and meta.num_output == 64
     custom = make(context_window=32_000, max_tokens=None, num_output=1_000).metadata
     assert (custom.context_window, custom.num_output) == (32_000, 1_000)
 
@@ -283,3 +284,23 @@ def test_logprobs_come_back_per_token() -> None:
     first = reply.logprobs[0]
     assert 1 <= len(first) <= 2 and all(isinstance(p.logprob, float) for p in first)
     assert (reply.message.content or "").startswith(first[0].token)
+
+
+@pytest.mark.parametrize(
+    ("model", "window", "reserve"),
+    [
+        ("qwen-max", 32_768, 4_096),  # not 128,000: prompts sized for that would overflow
+        ("gpt-5", 272_000 + 16_384, 16_384),  # the input limit plus the answer's reserve
+        ("claude-opus-4-8", 1_000_000, 16_384),
+        ("kimi-k2.6", 262_144, 16_384),  # never the whole output limit (= the window)
+        ("my-finetune", 128_000, 4_096),
+    ],
+)
+def test_metadata_from_the_model_table(model: str, window: int, reserve: int) -> None:
+    meta = Akile(model=model, api_key="k").metadata
+    assert (meta.context_window, meta.num_output) == (window, reserve)
+    explicit = Akile(model=model, api_key="k", context_window=8_000, num_output=500).metadata
+    assert (explicit.context_window, explicit.num_output) == (8_000, 500)
+    assert not Akile(
+        model=model, api_key="k", is_function_calling_model=False
+    ).metadata.is_function_calling_model
