@@ -5,6 +5,8 @@ Imports only ``openai``, ``pydantic`` and the standard library.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from akile_core.config import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, AkileSettings
 from akile_core.errors import (
     AkileAPIError,
@@ -25,9 +27,11 @@ from akile_core.errors import (
     UnsupportedParameterError,
 )
 from akile_core.gateway import Gateway, ParameterDroppedWarning
-from akile_core.profiles import ModelSpec, register_model_profile
 from akile_core.response import Choice, Completion, ToolCall, Usage
 from akile_core.stream import Delta, StreamState, ToolCallFragment
+
+if TYPE_CHECKING:
+    from akile_core.profiles import ModelSpec, register_model_profile
 
 __all__ = [
     "API_KEY_ENV",
@@ -63,6 +67,15 @@ __all__ = [
     "list_models",
     "register_model_profile",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The model table loads on first use (PEP 562), keeping `import akile_core` cheap.
+    if name in ("ModelSpec", "register_model_profile"):
+        from akile_core import profiles
+
+        return getattr(profiles, name)
+    raise AttributeError(f"module 'akile_core' has no attribute {name!r}")
 
 
 def list_models(api_key: str | None = None, base_url: str | None = None) -> list[str]:

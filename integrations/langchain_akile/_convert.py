@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import (
     AIMessage,
@@ -31,7 +31,9 @@ from langchain_core.utils.function_calling import (
 )
 
 from akile_core import AkileConfigError, Choice, Delta, ToolCall, Usage
-from akile_core.profiles import ModelSpec
+
+if TYPE_CHECKING:
+    from akile_core.profiles import ModelSpec
 
 PROVIDER = "akile"
 

@@ -33,7 +33,6 @@ from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, BASE_URL_ENV, Gateway, StreamState
 from akile_core.gateway import connect
-from akile_core.profiles import resolve
 from akile_core.request import build_body, split_request_options
 from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
 from langchain_akile._convert import (
@@ -160,6 +159,8 @@ class ChatAkile(BaseChatModel):
         ``ChatAkile(..., profile={...})`` replaces it, as in every LangChain chat model;
         ``akile_core.register_model_profile`` corrects it for every instance.
         """
+        from akile_core.profiles import resolve  # loaded on first construction, not at import
+
         spec = resolve(self.model).spec
         if spec is None:
             return None

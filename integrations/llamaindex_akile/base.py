@@ -30,7 +30,6 @@ from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
 from akile_core.gateway import connect
-from akile_core.profiles import ModelSpec, resolve
 from akile_core.request import build_body, split_request_options
 from llamaindex_akile._convert import (
     to_tool_selections,
@@ -42,6 +41,8 @@ from llamaindex_akile._response import StreamView, to_chat_response
 
 if TYPE_CHECKING:
     from llama_index.core.tools import BaseTool
+
+    from akile_core.profiles import ModelSpec
 
 DEFAULT_CONTEXT_WINDOW = 128_000
 DEFAULT_NUM_OUTPUT = 4_096
@@ -164,6 +165,8 @@ class Akile(FunctionCallingLLM):
     @property
     def metadata(self) -> LLMMetadata:
         """A chat model; context sizes and tool calling as set, else from the model table."""
+        from akile_core.profiles import resolve  # the model table loads on first use
+
         spec = resolve(self.model).spec
         num_output = self.max_tokens or self.num_output or reserved_output(spec)
         return LLMMetadata(
