@@ -385,21 +385,26 @@ class ChatAkile(BaseChatModel):
         self,
         schema: dict[str, Any] | type | None = None,
         *,
-        method: Literal["function_calling", "json_mode", "json_schema"] = "json_schema",
+        method: Literal["function_calling", "json_mode", "json_schema"] | None = None,
         include_raw: bool = False,
         strict: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
         """Return a runnable whose output matches ``schema``.
 
-        ``json_schema`` (the default, as in ``ChatOpenAI``) sends the schema as
-        ``response_format``, which servers that support it enforce while generating;
-        ``function_calling`` forces a call of a tool shaped like the schema, for model families
-        without ``json_schema`` support (DeepSeek, for one); ``json_mode`` asks for any JSON
-        object (describe the keys in the prompt).
+        ``json_schema`` sends the schema as ``response_format``, which servers that support it
+        enforce while generating; ``function_calling`` forces a call of a tool shaped like the
+        schema; ``json_mode`` asks for any JSON object (describe the keys in the prompt).
+
+        The default is the method that works for the model's family through the gateway:
+        ``function_calling`` for claude-*, deepseek-*, kimi-*, glm-* and others without
+        ``json_schema`` (new-api drops ``response_format`` for Claude channels, so the answer
+        would be prose), else ``json_schema``, as in ``ChatOpenAI``.
         """
         if kwargs:
             raise TypeError(f"Unexpected arguments: {sorted(kwargs)}")
+        if method is None:
+            method = default_structured_method(self.model)
         is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
         if method != "json_mode" and schema is None:
             raise ValueError(f"schema is required for method={method!r}.")
@@ -439,6 +444,17 @@ class ChatAkile(BaseChatModel):
             [RunnablePassthrough.assign(parsed=lambda _: None)], exception_key="parsing_error"
         )
         return RunnableMap(raw=llm) | parsed
+
+
+def default_structured_method(model: str) -> Literal["function_calling", "json_schema"]:
+    """The structured-output method that works for ``model``'s family (see the model table)."""
+    from akile_core.profiles import resolve
+
+    spec = resolve(model).spec
+    if spec is not None and spec.structured_output in ("function_calling", "json_mode"):
+        # json_mode needs the keys spelled out in the prompt; a forced tool call does not.
+        return "function_calling"
+    return "json_schema"
 
 
 def _json_parser(schema: Any, is_pydantic: bool) -> Runnable[Any, Any]:

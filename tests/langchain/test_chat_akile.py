@@ -328,3 +328,30 @@ def test_profile_keys_are_ones_the_installed_core_declares() -> None:
 
     profile = ChatAkile(model="gpt-5", api_key="AK-test").profile
     assert profile and set(profile) <= set(typing.get_type_hints(ModelProfile))
+
+
+@pytest.mark.parametrize(
+    ("model", "method"),
+    [
+        ("claude-opus-4-8", "function_calling"),  # response_format never reaches Claude
+        ("deepseek-v4-flash", "function_calling"),
+        ("qwen-max", "function_calling"),  # json_mode only: a forced tool call needs no prompt
+        ("gpt-5", "json_schema"),
+        ("gemini-2.5-pro", "json_schema"),
+        ("my-finetune", "json_schema"),  # unknown: ChatOpenAI's default
+    ],
+)
+def test_structured_output_defaults_to_the_familys_working_method(model: str, method: str) -> None:
+    from pydantic import BaseModel as Schema
+
+    class City(Schema):
+        name: str
+
+    chain = ChatAkile(model=model, api_key="AK-test").with_structured_output(City)
+    bound = chain.first.kwargs  # type: ignore[attr-defined]
+    assert bound["ls_structured_output_format"]["kwargs"]["method"] == method
+    if method == "function_calling":
+        assert bound["tool_choice"] == {"type": "function", "function": {"name": "City"}}
+        assert "response_format" not in bound
+    else:
+        assert bound["response_format"]["type"] == "json_schema"
