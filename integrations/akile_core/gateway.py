@@ -28,6 +28,7 @@ from akile_core.stream import Delta, StreamState
 
 if TYPE_CHECKING:
     from akile_core.embeddings import EmbeddingOptions
+    from akile_core.rules import FamilyRules
 
 _PATH = "/chat/completions"
 
@@ -71,6 +72,8 @@ class Gateway:
         # Parameters a model's channel rejected, so later requests leave them out up front
         # instead of paying for the same 400 every time.
         self._dropped: dict[str, set[str]] = {}
+        # The family rules of each model this gateway has sent to, looked up once.
+        self._rules: dict[str, FamilyRules] = {}
 
     @property
     def base_url(self) -> str | None:
@@ -238,7 +241,18 @@ class Gateway:
         )
 
     def _without_dropped(self, body: dict[str, Any]) -> dict[str, Any]:
-        dropped = self._dropped.get(str(body.get("model")))
+        """The body as it may go out: family rules applied, remembered rejections left out."""
+        model = str(body.get("model"))
+        rules = self._rules.get(model)
+        if rules is None:
+            rules = self._rules[model] = _family_rules(model)
+        if rules.never or rules.not_with or _has_stray_tool_options(body):
+            from akile_core.rules import apply_rules
+
+            body, dropped_now = apply_rules(body, rules)
+            for param, reason in dropped_now:
+                _warn_dropped(model, param, f"{reason}; it was left out")
+        dropped = self._dropped.get(model)
         if not dropped:
             return body
         return {key: value for key, value in body.items() if key not in dropped}
@@ -250,17 +264,36 @@ class Gateway:
             raise err
         model = str(body.get("model"))
         self._dropped.setdefault(model, set()).add(param)
-        with _warned_lock:
-            first = (model, param) not in _warned
-            _warned.add((model, param))
-        if first:
-            warnings.warn(
-                f"Model {model!r} does not accept {param!r} through its gateway channel; "
-                "dropping it and retrying (drop_unsupported_params=True).",
-                ParameterDroppedWarning,
-                stacklevel=4,
-            )
+        _warn_dropped(
+            model,
+            param,
+            "its gateway channel rejected it; dropping it and retrying "
+            "(drop_unsupported_params=True)",
+        )
         return {key: value for key, value in body.items() if key != param}
+
+
+def _family_rules(model: str) -> FamilyRules:
+    # The model table and rules load on the first request, not at import.
+    from akile_core.profiles import resolve
+    from akile_core.rules import rules_for
+
+    return rules_for(resolve(model).spec)
+
+
+def _has_stray_tool_options(body: Mapping[str, Any]) -> bool:
+    return ("tool_choice" in body or "parallel_tool_calls" in body) and not body.get("tools")
+
+
+def _warn_dropped(model: str, param: str, why: str) -> None:
+    """Warn once per process, model and parameter that ``param`` is not sent to ``model``."""
+    with _warned_lock:
+        first = (model, param) not in _warned
+        _warned.add((model, param))
+    if first:
+        warnings.warn(
+            f"Model {model!r}: not sending {param!r}: {why}.", ParameterDroppedWarning, stacklevel=5
+        )
 
 
 def connect(
