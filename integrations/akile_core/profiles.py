@@ -8,6 +8,7 @@ rather than guess. The data is in ``akile_core._model_table``.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass, field, replace
@@ -81,12 +82,14 @@ def register_model_profile(pattern: str, **facts: Any) -> None:
         facts["inputs"] = frozenset(facts["inputs"])
     with _registry_lock:
         _registry.append((pattern.lower(), facts))
+        resolve.cache_clear()
 
 
 def clear_registered_profiles() -> None:
     """Forget every ``register_model_profile`` call (for tests)."""
     with _registry_lock:
         _registry.clear()
+        resolve.cache_clear()
 
 
 _VENDOR = re.compile(
@@ -112,6 +115,7 @@ def candidates(name: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+@functools.lru_cache(maxsize=1024)
 def resolve(name: str | None) -> Resolved:
     """Everything known about a model name (see the module docstring for the order)."""
     if not name:
