@@ -339,6 +339,29 @@ def connect(
     )
 
 
+_CONNECTION_FIELDS = (
+    "api_key",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "default_headers",
+    "default_query",
+    "client",
+    "async_client",
+)
+
+
+def connect_fields(model: object, **extra: Any) -> Gateway:
+    """:func:`connect` with the connection fields every adapter class declares, read off it.
+
+    Adapters hold the same fields under the same names (``api_key``, ``base_url``, ``timeout``,
+    ``max_retries``, ``default_headers``, optionally ``default_query``, ``client``,
+    ``async_client``); ``extra`` adds the rest (``family``, ``drop_unsupported_params``).
+    """
+    fields: dict[str, Any] = {name: getattr(model, name, None) for name in _CONNECTION_FIELDS}
+    return connect(**fields, **extra)
+
+
 def _opts(options: Mapping[str, Any] | None) -> Any:
     return dict(options) if options else {}
 

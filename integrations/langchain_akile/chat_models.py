@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, BASE_URL_ENV, Gateway, StreamState
-from akile_core.gateway import connect
+from akile_core.gateway import connect_fields
 from akile_core.request import build_body, split_request_options
 from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
 from langchain_akile._convert import (
@@ -139,17 +139,8 @@ class ChatAkile(BaseChatModel):
 
     @model_validator(mode="after")
     def _connect(self) -> Self:
-        self._gateway = connect(
-            api_key=self.api_key,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-            default_query=self.default_query,
-            client=self.client,
-            async_client=self.async_client,
-            family=LANGCHAIN_ERRORS,
-            drop_unsupported_params=self.drop_unsupported_params,
+        self._gateway = connect_fields(
+            self, family=LANGCHAIN_ERRORS, drop_unsupported_params=self.drop_unsupported_params
         )
         return self
 

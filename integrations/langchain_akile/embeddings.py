@@ -11,7 +11,7 @@ from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, BASE_URL_ENV, Gateway
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
-from akile_core.gateway import connect
+from akile_core.gateway import connect_fields
 from langchain_akile.errors import LANGCHAIN_ERRORS
 
 
@@ -71,16 +71,7 @@ class AkileEmbeddings(BaseModel, Embeddings):
             encoding_format=self.encoding_format,
             batch_size=self.chunk_size,
         )
-        self._gateway = connect(
-            api_key=self.api_key,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-            client=self.client,
-            async_client=self.async_client,
-            family=LANGCHAIN_ERRORS,
-        )
+        self._gateway = connect_fields(self, family=LANGCHAIN_ERRORS)
         return self
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -29,7 +29,7 @@ from llama_index.core.llms.llm import ToolSelection
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
-from akile_core.gateway import connect
+from akile_core.gateway import connect_fields
 from akile_core.request import build_body, split_request_options
 from llamaindex_akile._convert import (
     to_tool_selections,
@@ -143,16 +143,7 @@ class Akile(FunctionCallingLLM):
 
     @model_validator(mode="after")
     def _connect(self) -> Akile:
-        self._gateway = connect(
-            api_key=self.api_key,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-            client=self.client,
-            async_client=self.async_client,
-            drop_unsupported_params=self.drop_unsupported_params,
-        )
+        self._gateway = connect_fields(self, drop_unsupported_params=self.drop_unsupported_params)
         if self._gateway.settings is not None:
             self.base_url = self._gateway.settings.base_url
         return self

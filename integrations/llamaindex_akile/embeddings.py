@@ -9,7 +9,7 @@ from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
-from akile_core.gateway import connect
+from akile_core.gateway import connect_fields
 
 
 class AkileEmbedding(BaseEmbedding):
@@ -73,15 +73,7 @@ class AkileEmbedding(BaseEmbedding):
             encoding_format=self.encoding_format,
             batch_size=self.embed_batch_size,
         )
-        self._gateway = connect(
-            api_key=self.api_key,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-            client=self.client,
-            async_client=self.async_client,
-        )
+        self._gateway = connect_fields(self)
         return self
 
     @classmethod
