@@ -25,13 +25,12 @@ from langchain_core.output_parsers.openai_tools import (
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
-from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
-from akile_core import API_KEY_ENV, BASE_URL_ENV, Gateway, StreamState
+from akile_core import API_KEY_ENV, Gateway, StreamState
 from akile_core.gateway import connect_fields
 from akile_core.request import build_body, split_request_options
 from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
@@ -44,6 +43,7 @@ from langchain_akile._convert import (
     to_wire_tool_choice,
     to_wire_tools,
 )
+from langchain_akile._fields import ApiKey, BaseUrl
 from langchain_akile._results import add_counts, final_chunk, to_chat_result, to_generation_chunk
 from langchain_akile.errors import LANGCHAIN_ERRORS
 
@@ -83,13 +83,9 @@ class ChatAkile(BaseChatModel):
 
     model: str = Field(alias="model_name")
     """Model name as listed on the gateway console's channel (渠道) page."""
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env(API_KEY_ENV, default=None), alias="akile_api_key"
-    )
+    api_key: ApiKey
     """Gateway key (``AK-...``); defaults to ``AKILE_API_KEY``."""
-    base_url: str | None = Field(
-        default_factory=from_env(BASE_URL_ENV, default=None), alias="akile_base_url"
-    )
+    base_url: BaseUrl
     """API root; defaults to ``AKILE_BASE_URL``, else ``https://aigateway.akile.ai/v1``."""
     temperature: float | None = None
     """Sampling temperature; not sent unless set."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
-from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
-from akile_core import API_KEY_ENV, BASE_URL_ENV, Gateway
+from akile_core import Gateway
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
 from akile_core.gateway import connect_fields
+from langchain_akile._fields import ApiKey, BaseUrl
 from langchain_akile.errors import LANGCHAIN_ERRORS
 
 
@@ -35,13 +35,9 @@ class AkileEmbeddings(BaseModel, Embeddings):
 
     model: str = Field(alias="model_name")
     """An embedding model listed on the gateway console's channel (渠道) page."""
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env(API_KEY_ENV, default=None), alias="akile_api_key"
-    )
+    api_key: ApiKey
     """Gateway key (``AK-...``); defaults to ``AKILE_API_KEY``."""
-    base_url: str | None = Field(
-        default_factory=from_env(BASE_URL_ENV, default=None), alias="akile_base_url"
-    )
+    base_url: BaseUrl
     """API root; defaults to ``AKILE_BASE_URL``, else ``https://aigateway.akile.ai/v1``."""
     dimensions: int | None = None
     """Vector size, for models that can shorten their vectors; not sent unless set."""
