@@ -1,4 +1,4 @@
-"""Turn streamed chat-completion chunks into clean deltas, whatever the upstream's dialect.
+r"""Turn streamed chat-completion chunks into clean deltas, whatever the upstream's dialect.
 
 OpenAI-compatible servers disagree on the details of a stream. Shapes handled here, each pinned
 by a test in ``tests/core/test_stream.py`` that cites where it comes from:
@@ -7,7 +7,11 @@ by a test in ``tests/core/test_stream.py`` that cites where it comes from:
   older vLLM bridges), with ``id`` and ``name`` repeated in every fragment (several gateways),
   several calls in one delta, and empty ``arguments`` for tools without parameters;
 - chunks with empty ``choices``, chunks without ``delta``, and a final usage-only chunk;
-- reasoning text in ``reasoning_content`` or ``reasoning``, never both.
+- reasoning text in ``reasoning_content`` or ``reasoning``, never both;
+- on Claude channels, the ``"\n"`` reasoning delta new-api sends for each thinking signature
+  (``signature_delta``, gateway-families.md section 5b): held back, and dropped unless more
+  reasoning follows (so a real newline inside the thinking survives). DeepSeek streams real
+  ``"\n"`` deltas, so this is off unless the gateway sets ``hold_lone_newline``.
 
 Downstream, frameworks merge fragments by concatenating strings, so every fragment this module
 emits carries ``index``, and ``id`` and ``name`` only on the first fragment of its call.
@@ -126,6 +130,8 @@ class StreamState:
         self.id: str | None = None
         self.system_fingerprint: str | None = None
         self.chunks = 0
+        self.hold_lone_newline = False
+        self._held_newline = False
 
     def feed(self, chunk: object) -> Delta | None:
         """Read one decoded chunk; return what it adds to the answer, or ``None`` if nothing."""
@@ -153,9 +159,22 @@ class StreamState:
         content = text_of(delta.get("content"))
         reasoning = reasoning_of(delta) or ""
         logprobs = choice.get("logprobs")
+        if self.hold_lone_newline and (reasoning or self._held_newline):
+            reasoning = self._release_newline(reasoning, content or fragments)
         if not (content or reasoning or fragments or logprobs):
             return None
         return Delta(content, reasoning, fragments, logprobs)
+
+    def _release_newline(self, reasoning: str, answer_started: object) -> str:
+        r"""The reasoning to emit now, holding back a lone ``"\n"`` until we know what it was."""
+        if reasoning == "\n" and not answer_started:
+            held, self._held_newline = self._held_newline, True
+            return "\n" if held else ""
+        if self._held_newline:
+            self._held_newline = False
+            if reasoning:
+                return "\n" + reasoning
+        return reasoning
 
     def check_complete(self) -> None:
         """Raise if the stream ended before the model finished: never pass off a cut answer."""

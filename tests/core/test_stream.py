@@ -208,3 +208,49 @@ def test_stream_cut_before_finish_is_an_error() -> None:
 def test_non_object_event_is_an_error() -> None:
     with pytest.raises(AkileResponseError):
         StreamState().feed("data: nonsense")
+
+
+# new-api's Claude stream converter (StreamResponseClaude2OpenAI, gateway-families.md 5b) sends
+# each thinking block's signature_delta as a reasoning delta of exactly "\n"; tool calls carry
+# Claude's content-block index, so the first call after a text block is index 1.
+CLAUDE_THINKING_THEN_TOOL = [
+    chunk({"role": "assistant", "content": ""}),
+    chunk({"reasoning_content": "Weighing it."}),
+    chunk({"reasoning_content": "\n"}),  # a real newline inside the thinking
+    chunk({"reasoning_content": "Decided."}),
+    chunk({"reasoning_content": "\n"}),  # the signature
+    chunk({"content": "Let me check."}),
+    chunk({"tool_calls": [tc(1, "toolu_1", "lookup", "")]}),
+    chunk({"tool_calls": [tc(1, None, None, '{"q": ')]}),
+    chunk({"tool_calls": [tc(1, None, None, '"x"}')]}),
+    chunk({}, "tool_calls"),
+]
+
+
+@pytest.mark.parametrize(("hold", "reasoning"), [(True, "Weighing it.\nDecided."), (False, None)])
+def test_claude_signature_newlines_are_dropped_only_when_asked(
+    hold: bool, reasoning: str | None
+) -> None:
+    state = StreamState()
+    state.hold_lone_newline = hold
+    deltas = [d for d in map(state.feed, CLAUDE_THINKING_THEN_TOOL) if d is not None]
+    got = "".join(d.reasoning for d in deltas)
+    # Off (DeepSeek and every OpenAI-compatible channel), every "\n" is real text and stays.
+    assert got == (reasoning or "Weighing it.\nDecided.\n")
+    assert "".join(d.content for d in deltas) == "Let me check."
+    [call] = state.tool_calls.calls()
+    assert (call.id, call.name, call.arguments) == ("toolu_1", "lookup", '{"q": "x"}')
+
+
+def test_a_held_newline_before_a_tool_call_is_dropped() -> None:
+    state = StreamState()
+    state.hold_lone_newline = True
+    stream = [
+        chunk({"reasoning_content": "Think."}),
+        chunk({"reasoning_content": "\n"}),
+        chunk({"tool_calls": [tc(2, "toolu_2", "f", "{}")]}),
+        chunk({}, "tool_calls"),
+    ]
+    deltas = [d for d in map(state.feed, stream) if d is not None]
+    assert "".join(d.reasoning for d in deltas) == "Think."
+    assert [f.index for d in deltas for f in d.tool_calls] == [2]
