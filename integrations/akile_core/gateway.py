@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -21,7 +22,13 @@ import openai
 
 from akile_core.client import get_async_client, get_client
 from akile_core.config import AkileSettings
-from akile_core.errors import ErrorFamily, UnsupportedParameterError, error_from_body, map_errors
+from akile_core.errors import (
+    AkileError,
+    ErrorFamily,
+    UnsupportedParameterError,
+    error_from_body,
+    map_errors,
+)
 from akile_core.response import Completion, parse_completion
 from akile_core.sse import AsyncEventStream, EventStream
 from akile_core.stream import Delta, StreamState
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
     from akile_core.rules import FamilyRules
 
 _PATH = "/chat/completions"
+_log = logging.getLogger("akile")
 
 
 class ParameterDroppedWarning(UserWarning):
@@ -51,6 +59,9 @@ class Gateway:
         family: the adapter's error subclasses (see ``akile_core.errors.ErrorFamily``).
         drop_unsupported_params: on a 400 that names an unsupported parameter, drop it and
             retry once, warning once per model and parameter.
+        discover_families: before the first request, read ``GET /v1/models`` once per
+            configuration and process to learn which converter serves each model
+            (``akile_core.families``); if the listing fails, names decide.
     """
 
     def __init__(
@@ -61,6 +72,7 @@ class Gateway:
         async_client: openai.AsyncOpenAI | None = None,
         family: ErrorFamily | None = None,
         drop_unsupported_params: bool = False,
+        discover_families: bool = False,
     ) -> None:
         if settings is None and client is None and async_client is None:
             raise ValueError("Gateway needs settings or a prebuilt client.")
@@ -69,11 +81,10 @@ class Gateway:
         self._async_client = async_client
         self.family = family
         self.drop_unsupported_params = drop_unsupported_params
+        self.discover_families = discover_families
         # Parameters a model's channel rejected, so later requests leave them out up front
         # instead of paying for the same 400 every time.
         self._dropped: dict[str, set[str]] = {}
-        # The family rules of each model this gateway has sent to, looked up once.
-        self._rules: dict[str, FamilyRules] = {}
 
     @property
     def base_url(self) -> str | None:
@@ -103,6 +114,7 @@ class Gateway:
         self, body: dict[str, Any], options: Mapping[str, Any] | None = None
     ) -> Completion:
         """Send a non-streamed request and parse the answer."""
+        self._discover()
         body = self._without_dropped(body)
         while True:
             try:
@@ -118,6 +130,7 @@ class Gateway:
         self, body: dict[str, Any], options: Mapping[str, Any] | None = None
     ) -> Completion:
         """Async :meth:`complete`."""
+        await self._adiscover()
         body = self._without_dropped(body)
         while True:
             try:
@@ -133,6 +146,7 @@ class Gateway:
         self, body: dict[str, Any], state: StreamState, options: Mapping[str, Any] | None = None
     ) -> Iterator[Delta]:
         """Send a streamed request; yield each delta; fill ``state``; raise if cut short."""
+        self._discover()
         body = self._without_dropped(body)
         while True:
             try:
@@ -148,6 +162,7 @@ class Gateway:
                 break
             except UnsupportedParameterError as err:
                 body = self._without(body, err)
+        state.hold_lone_newline = _family_rules(str(body.get("model"))).family == "claude"
         with self._errors(body), events:
             for chunk in events:
                 delta = state.feed(_raise_error_body(chunk, body, self))
@@ -159,6 +174,7 @@ class Gateway:
         self, body: dict[str, Any], state: StreamState, options: Mapping[str, Any] | None = None
     ) -> AsyncIterator[Delta]:
         """Async :meth:`stream`."""
+        await self._adiscover()
         body = self._without_dropped(body)
         while True:
             try:
@@ -174,6 +190,7 @@ class Gateway:
                 break
             except UnsupportedParameterError as err:
                 body = self._without(body, err)
+        state.hold_lone_newline = _family_rules(str(body.get("model"))).family == "claude"
         with self._errors(body):
             async with events:
                 async for chunk in events:
@@ -226,10 +243,44 @@ class Gateway:
         return [vector for part in parts for vector in part]
 
     def list_models(self) -> list[str]:
-        """The model ids this key may use (``GET /v1/models``), sorted."""
+        """The model ids this key may use (``GET /v1/models``), sorted; families are learned."""
+        return _model_ids(self.models())
+
+    def models(self) -> list[dict[str, Any]]:
+        """The raw ``GET /v1/models`` entries, each with at least an ``id``, sorted by id.
+
+        Reading the list teaches ``akile_core.families`` each model's converter when the gateway
+        sends ``supported_endpoint_types`` (new-api does).
+        """
+        from akile_core.families import learn_families
+
         with map_errors(model=None, base_url=self.base_url, family=self.family):
-            data = self.client().get("/models", cast_to=object)
-        return _model_ids(data)
+            data = _decoded(self.client().get("/models", cast_to=object))
+        learn_families(data)
+        return _model_entries(data)
+
+    async def amodels(self) -> list[dict[str, Any]]:
+        """Async :meth:`models`."""
+        from akile_core.families import learn_families
+
+        with map_errors(model=None, base_url=self.base_url, family=self.family):
+            data = _decoded(await (await self.async_client()).get("/models", cast_to=object))
+        learn_families(data)
+        return _model_entries(data)
+
+    def _discover(self) -> None:
+        if self.discover_families and _first_discovery(self):
+            try:
+                self.models()
+            except AkileError as err:
+                _log.info("Model families not discovered (%s); names decide.", err)
+
+    async def _adiscover(self) -> None:
+        if self.discover_families and _first_discovery(self):
+            try:
+                await self.amodels()
+            except AkileError as err:
+                _log.info("Model families not discovered (%s); names decide.", err)
 
     def _errors(self, body: Mapping[str, Any], endpoint: str = "chat") -> Any:
         return map_errors(
@@ -243,10 +294,8 @@ class Gateway:
     def _without_dropped(self, body: dict[str, Any]) -> dict[str, Any]:
         """The body as it may go out: family rules applied, remembered rejections left out."""
         model = str(body.get("model"))
-        rules = self._rules.get(model)
-        if rules is None:
-            rules = self._rules[model] = _family_rules(model)
-        if rules.never or rules.not_with or _has_stray_tool_options(body):
+        rules = _family_rules(model)
+        if rules.changes_every_body or "reasoning_effort" in body or _has_stray_tool_options(body):
             from akile_core.rules import apply_rules
 
             body, dropped_now = apply_rules(body, rules)
@@ -274,11 +323,12 @@ class Gateway:
 
 
 def _family_rules(model: str) -> FamilyRules:
-    # The model table and rules load on the first request, not at import.
+    # The model table and rules load on the first request, not at import. Both lookups are
+    # cached, and a registration or a model listing clears the first, so rules follow them.
     from akile_core.profiles import resolve
     from akile_core.rules import rules_for
 
-    return rules_for(resolve(model).spec)
+    return rules_for(model, resolve(model))
 
 
 def _has_stray_tool_options(body: Mapping[str, Any]) -> bool:
@@ -308,6 +358,7 @@ def connect(
     async_client: object = None,
     family: ErrorFamily | None = None,
     drop_unsupported_params: bool = False,
+    discover_families: bool = False,
 ) -> Gateway:
     """Build the :class:`Gateway` for an adapter's fields, checking them first.
 
@@ -336,6 +387,7 @@ def connect(
         async_client=async_client,
         family=family,
         drop_unsupported_params=drop_unsupported_params,
+        discover_families=discover_families,
     )
 
 
@@ -356,9 +408,12 @@ def connect_fields(model: object, **extra: Any) -> Gateway:
 
     Adapters hold the same fields under the same names (``api_key``, ``base_url``, ``timeout``,
     ``max_retries``, ``default_headers``, optionally ``default_query``, ``client``,
-    ``async_client``); ``extra`` adds the rest (``family``, ``drop_unsupported_params``).
+    ``async_client``) and, for chat models, the ``drop_unsupported_params`` and
+    ``discover_families`` switches; ``extra`` adds the rest (``family``).
     """
     fields: dict[str, Any] = {name: getattr(model, name, None) for name in _CONNECTION_FIELDS}
+    for switch in ("drop_unsupported_params", "discover_families"):
+        fields[switch] = bool(getattr(model, switch, False))
     return connect(**fields, **extra)
 
 
@@ -392,13 +447,34 @@ def _raise_error_body(
     return data
 
 
-def _model_ids(data: object) -> list[str]:
+def _decoded(data: object) -> object:
     if isinstance(data, str):
         try:
-            data = json.loads(data)
+            return json.loads(data)
         except ValueError:
-            return []
+            return None
+    return data
+
+
+def _model_entries(data: object) -> list[dict[str, Any]]:
     items = data.get("data") if isinstance(data, Mapping) else data
     if not isinstance(items, list):
         return []
-    return sorted(str(item["id"]) for item in items if isinstance(item, Mapping) and "id" in item)
+    entries = [dict(item) for item in items if isinstance(item, Mapping) and "id" in item]
+    return sorted(entries, key=lambda entry: str(entry["id"]))
+
+
+def _model_ids(entries: list[dict[str, Any]]) -> list[str]:
+    return [str(entry["id"]) for entry in entries]
+
+
+_discovered: set[object] = set()
+
+
+def _first_discovery(gateway: Gateway) -> bool:
+    """True once per configuration (settings, or the prebuilt client) and process."""
+    key = gateway.settings if gateway.settings is not None else id(gateway._client)
+    with _warned_lock:
+        first = key not in _discovered
+        _discovered.add(key)
+    return first

@@ -3,7 +3,9 @@
 Lookup order: the user's registry (``register_model_profile``), the exact name, the name
 normalised (vendor prefix, ``4.8`` for ``4-8``, thinking suffixes, date snapshots), the family's
 defaults, else unknown. Unknown means unknown: adapters then fall back to their own defaults
-rather than guess. The data is in ``akile_core._model_table``.
+rather than guess. The data is in ``akile_core._model_table``. A model's family (which gateway
+converter serves it) comes from the registry, else from the gateway's ``/v1/models`` listing when
+one was read (``akile_core.families.learn_families``), else from its name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from fnmatch import fnmatchcase
 from typing import Any, Literal
 
 from akile_core._model_table import FAMILIES, MODELS
+from akile_core.families import FAMILIES as FAMILY_NAMES
+from akile_core.families import Family, family_by_name, learned_family
 
 StructuredMethod = Literal["json_schema", "json_mode", "function_calling"]
 _INPUTS = {"t": "text", "i": "image", "p": "pdf", "a": "audio", "v": "video"}
@@ -35,11 +39,17 @@ class ModelSpec:
     reasoning: bool | None = None
     reasoning_efforts: tuple[str, ...] = ()
     temperature: bool | None = None
+    family: Family | None = None
+    """The gateway converter the channel uses (``akile_core.families``); ``None``: by name."""
 
 
 @dataclass(frozen=True)
 class Resolved:
-    """A lookup's result and how it was found (``user``, ``exact``, ``alias``, ``family``)."""
+    """A lookup's result and how it was found.
+
+    ``how`` is ``user`` (registered), ``exact``, ``alias`` (a normalised name), ``family`` (the
+    family's defaults) or ``listed`` (only the family is known, from the gateway's model list).
+    """
 
     spec: ModelSpec | None
     how: str | None
@@ -59,6 +69,7 @@ def _spec(model_id: str, row: dict[str, Any]) -> ModelSpec:
         reasoning=None if efforts is None else True,
         reasoning_efforts=tuple(efforts or ()),
         temperature=row.get("temp"),
+        family=family_by_name(model_id),
     )
 
 
@@ -80,6 +91,8 @@ def register_model_profile(pattern: str, **facts: Any) -> None:
         )
     if "inputs" in facts:
         facts["inputs"] = frozenset(facts["inputs"])
+    if "family" in facts and facts["family"] not in FAMILY_NAMES:
+        raise ValueError(f"family must be one of {FAMILY_NAMES}, got {facts['family']!r}.")
     with _registry_lock:
         _registry.append((pattern.lower(), facts))
         resolve.cache_clear()
@@ -132,11 +145,21 @@ def resolve(name: str | None) -> Resolved:
             if re.search(pattern, names[-1]):
                 base, how = _spec(names[-1], row), "family"
                 break
+    learned = learned_family(names[0])
+    if learned is not None and (base is None or base.family != learned):
+        base = replace(base or ModelSpec(id=names[0]), family=learned)
+        how = how or "listed"
     overrides = _registered_for(names[0], names[-1])
     if overrides:
         base = replace(base or ModelSpec(id=names[0]), **overrides)
         how = "user"
     return Resolved(base, how)
+
+
+def family_of(name: str) -> Family:
+    """The family whose rules apply to ``name``: registered, listed by the gateway, else by name."""
+    spec = resolve(name).spec
+    return spec.family if spec is not None and spec.family else family_by_name(name)
 
 
 def _registered_for(full: str, normalised: str) -> dict[str, Any]:

@@ -58,6 +58,7 @@ _PARAM_FIELDS = (
     "n",
     "logprobs",
     "top_logprobs",
+    "reasoning_effort",
 )
 
 
@@ -107,6 +108,9 @@ class ChatAkile(BaseChatModel):
     """Return token log probabilities in ``response_metadata['logprobs']``."""
     top_logprobs: int | None = None
     """How many alternatives per token with ``logprobs``."""
+    reasoning_effort: str | None = None
+    """How hard a reasoning model thinks (``none`` ... ``max``), sent the way the model's family
+    understands it, or refused with the reason (README, "Model families")."""
     timeout: float | None = Field(default=None, alias="request_timeout")
     """Seconds before a request times out; the openai SDK default (600 s) if unset."""
     max_retries: int | None = None
@@ -126,6 +130,9 @@ class ChatAkile(BaseChatModel):
     """Query parameters sent with every request."""
     drop_unsupported_params: bool = False
     """If the model's channel rejects a parameter, drop it, retry once and warn once."""
+    discover_families: bool = False
+    """Read ``/v1/models`` once before the first request to learn which converter serves each
+    model (``supported_endpoint_types``), for model names that do not say their family."""
     client: Any = Field(default=None, exclude=True)
     """A prebuilt ``openai.OpenAI`` to use instead of the shared one."""
     async_client: Any = Field(default=None, exclude=True)
@@ -135,9 +142,7 @@ class ChatAkile(BaseChatModel):
 
     @model_validator(mode="after")
     def _connect(self) -> Self:
-        self._gateway = connect_fields(
-            self, family=LANGCHAIN_ERRORS, drop_unsupported_params=self.drop_unsupported_params
-        )
+        self._gateway = connect_fields(self, family=LANGCHAIN_ERRORS)
         return self
 
     def _resolve_model_profile(self) -> ModelProfile | None:
@@ -435,10 +440,13 @@ class ChatAkile(BaseChatModel):
 
 def default_structured_method(model: str) -> Literal["function_calling", "json_schema"]:
     """The structured-output method that works for ``model``'s family (see the model table)."""
-    from akile_core.profiles import resolve
+    from akile_core.profiles import family_of, resolve
 
     spec = resolve(model).spec
-    if spec is not None and spec.structured_output in ("function_calling", "json_mode"):
+    method = spec.structured_output if spec is not None else None
+    if method in ("function_calling", "json_mode") or (
+        method is None and family_of(model) == "claude"
+    ):
         # json_mode needs the keys spelled out in the prompt; a forced tool call does not.
         return "function_calling"
     return "json_schema"

@@ -96,6 +96,13 @@ class Akile(FunctionCallingLLM):
     )
     temperature: float | None = Field(default=None, description="Sampling temperature.")
     max_tokens: int | None = Field(default=None, description="Upper bound on generated tokens.")
+    reasoning_effort: str | None = Field(
+        default=None,
+        description=(
+            "How hard a reasoning model thinks (none ... max), sent the way the model's family "
+            "understands it, or refused with the reason (README, 'Model families')."
+        ),
+    )
     timeout: float | None = Field(default=None, description="Request timeout in seconds.")
     max_retries: int | None = Field(
         default=None, description="Retries of 408/409/429/5xx in the openai client (default 2)."
@@ -124,6 +131,13 @@ class Akile(FunctionCallingLLM):
         default=False,
         description="Drop a parameter the model's channel rejects, retry once, warn once.",
     )
+    discover_families: bool = Field(
+        default=False,
+        description=(
+            "Read /v1/models once before the first request to learn which converter serves "
+            "each model (supported_endpoint_types), for names that do not say their family."
+        ),
+    )
     client: Any = Field(default=None, exclude=True, repr=False, description="An openai.OpenAI.")
     async_client: Any = Field(
         default=None, exclude=True, repr=False, description="An openai.AsyncOpenAI."
@@ -143,7 +157,7 @@ class Akile(FunctionCallingLLM):
 
     @model_validator(mode="after")
     def _connect(self) -> Akile:
-        self._gateway = connect_fields(self, drop_unsupported_params=self.drop_unsupported_params)
+        self._gateway = connect_fields(self)
         if self._gateway.settings is not None:
             self.base_url = self._gateway.settings.base_url
         return self
@@ -183,7 +197,11 @@ class Akile(FunctionCallingLLM):
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The JSON body and the per-call HTTP options (``timeout``, ``extra_headers``, ...)."""
         options = split_request_options(kwargs)
-        params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens}
+        params: dict[str, Any] = {
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "reasoning_effort": self.reasoning_effort,
+        }
         params.update(self.additional_kwargs)
         params.update(kwargs)
         model = params.pop("model", None) or self.model
