@@ -147,12 +147,23 @@ class Akile(FunctionCallingLLM):
 
     @model_validator(mode="before")
     @classmethod
-    def _accept_api_base(cls, data: Any) -> Any:
-        # `api_base` is what OpenAI/OpenAILike users already write.
-        if isinstance(data, dict) and "api_base" in data:
+    def _read_arguments(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "api_base" in data:  # what OpenAI/OpenAILike users already write
             data = dict(data)
             api_base = data.pop("api_base")
             data.setdefault("base_url", api_base)
+        # pydantic would ignore an unknown argument, so `Akile(top_p=0.9)` would quietly send
+        # no top_p: say where body parameters go instead.
+        known = set(cls.model_fields) | {"class_name"}
+        unknown = sorted(k for k in data if k not in known)
+        if unknown:
+            spelled = ", ".join(f"{k!r}: {data[k]!r}" for k in unknown)
+            raise ValueError(
+                f"Akile has no argument {', '.join(map(repr, unknown))}: pass request body "
+                f"parameters as additional_kwargs={{{spelled}}}."
+            )
         return data
 
     @model_validator(mode="after")

@@ -71,6 +71,14 @@ def test_api_base_alias_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Akile(model="m", api_key="k").base_url == "http://127.0.0.1:10/v1"
 
 
+def test_an_unknown_argument_says_where_body_parameters_go() -> None:
+    # pydantic alone would ignore it, and the request would go out without top_p.
+    with pytest.raises(ValueError, match=r"additional_kwargs=\{'top_p': 0.9\}"):
+        Akile(model="m", api_key="k", top_p=0.9)
+    llm = Akile(model="m", api_key="k", additional_kwargs={"top_p": 0.9})
+    assert Akile.from_dict({**llm.to_dict(), "api_key": "k"}).additional_kwargs == {"top_p": 0.9}
+
+
 def test_missing_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AKILE_API_KEY", raising=False)
     with pytest.raises(ValueError, match="AKILE_API_KEY"):
