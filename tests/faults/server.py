@@ -95,6 +95,11 @@ class FaultServer:
         scenario, _, tag = model.partition("#")
         return [e for e in self.log if e.scenario == scenario and e.tag == tag]
 
+    def asked(self, prompt: str) -> list[Logged]:
+        """The requests whose last message was ``prompt`` (family channels take real model names,
+        so tests tell their requests apart by a unique prompt instead of a ``#tag``)."""
+        return [e for e in self.log if "messages" in e.body and answer_for(e.body)[6:] == prompt]
+
     def start(self) -> FaultServer:
         ready = threading.Event()
 
@@ -160,14 +165,17 @@ class FaultServer:
     async def _respond(
         self, path: str, headers: dict[str, str], raw: bytes, w: asyncio.StreamWriter
     ) -> bool:
+        # Family channels live in their own module, which builds on this one's helpers.
+        from tests.faults.channels import CHANNELS, MODEL_LIST, VERSION_HEADER
+
         if path.endswith("/models"):
-            await _send(w, 200, {"object": "list", "data": [{"id": "ok", "object": "model"}]})
+            await _send(w, 200, MODEL_LIST, VERSION_HEADER)
             return True
         body = json.loads(raw or b"{}")
         scenario, _, tag = str(body.get("model", "ok")).partition("#")
         self.log.append(Logged(scenario, tag, time.monotonic(), body, headers))
         attempt = len([e for e in self.log if e.scenario == scenario and e.tag == tag])
-        handler = SCENARIOS.get(scenario.split(":")[0])
+        handler = SCENARIOS.get(scenario.split(":")[0]) or CHANNELS.get(scenario)
         if handler is None:
             await _send(w, 404, {"error": {"message": f"unknown scenario {scenario}"}})
             return True
