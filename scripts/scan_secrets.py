@@ -15,7 +15,7 @@ from tests.secrets import KEY_PATTERN
 
 def scan(folder: Path) -> list[str]:
     """Return ``path: match`` for every key-shaped value in the folder's files."""
-    hits = []
+    hits: list[str] = []
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             text = path.read_text("utf-8", errors="replace")

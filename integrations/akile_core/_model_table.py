@@ -1,11 +1,11 @@
-"""Seed table of model facts, one entry per model the gateway's families serve.
+"""Model facts, one entry per model the gateway's families serve. GENERATED: do not edit.
 
-Hand-kept for now: transcribed from the draft table of shared/reference/model-profiles.md
-(section 5.10), whose figures come from models.dev (snapshot f3fc692, 2026-07-02; MIT licence,
-Copyright (c) 2025 models.dev; the notice ships beside this module as LICENSE.models-dev) and the newer LangChain
-partner packages it cites. A generator script that rebuilds this module from models.dev's
-``api.json`` plus a hand-kept augmentation file is still to come (issue 8); until then edit here,
-keeping to what the sources say: an unknown capability is left out, never guessed.
+Rebuilt by ``scripts/refresh_model_profiles.py`` from the hand-kept gateway facts in
+``scripts/model-table/augmentations.toml`` over models.dev's ``api.json`` (MIT licence, Copyright
+(c) 2025 models.dev; the notice ships beside this module as LICENSE.models-dev): change those,
+then rerun the script. An unknown capability is left out, never guessed.
+
+models.dev source: snapshot f3fc692 of 2026-07-02, as transcribed in shared/reference/model-profiles.md 5.10.
 
 Keys: ``ctx`` context window, ``inp`` input limit where it is smaller, ``out`` output limit,
 ``in`` input modalities (t text, i image, p pdf, a audio, v video), ``so`` the structured-output
@@ -16,6 +16,7 @@ no levels), ``temp`` False where the model takes no temperature.
 from __future__ import annotations
 
 from typing import Any
+
 
 MODELS: dict[str, dict[str, Any]] = {
     # Anthropic (function_calling: new-api drops response_format for claude-* channels)
