@@ -161,7 +161,7 @@ def render(
     groups: list[tuple[str, list[tuple[str, dict[str, Any]]]]], families: list[Any], source: str
 ) -> str:
     """The module's source text."""
-    lines = [HEADER.format(source=source), "MODELS: dict[str, dict[str, Any]] = {"]
+    lines = [HEADER.format(source=source) + "MODELS: dict[str, dict[str, Any]] = {"]
     for comment, entries in groups:
         lines.append(f"    # {comment}")
         lines += [f"    {_literal(name)}: {_literal(facts)}," for name, facts in entries]

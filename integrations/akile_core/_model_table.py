@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 MODELS: dict[str, dict[str, Any]] = {
     # Anthropic (function_calling: new-api drops response_format for claude-* channels)
     "claude-opus-4-8": {"ctx": 1_000_000, "out": 128_000, "in": "tip", "so": "function_calling", "r": ("low", "medium", "high", "xhigh", "max"), "temp": False},

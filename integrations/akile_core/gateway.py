@@ -62,6 +62,8 @@ class Gateway:
         discover_families: before the first request, read ``GET /v1/models`` once per
             configuration and process to learn which converter serves each model
             (``akile_core.families``); if the listing fails, names decide.
+        family_rules: ``False`` sends every body exactly as given, without the family rules
+            (``akile doctor`` probes what a channel does with parameters the rules would drop).
     """
 
     def __init__(
@@ -73,6 +75,7 @@ class Gateway:
         family: ErrorFamily | None = None,
         drop_unsupported_params: bool = False,
         discover_families: bool = False,
+        family_rules: bool = True,
     ) -> None:
         if settings is None and client is None and async_client is None:
             raise ValueError("Gateway needs settings or a prebuilt client.")
@@ -82,6 +85,7 @@ class Gateway:
         self.family = family
         self.drop_unsupported_params = drop_unsupported_params
         self.discover_families = discover_families
+        self.family_rules = family_rules
         # Parameters a model's channel rejected, so later requests leave them out up front
         # instead of paying for the same 400 every time.
         self._dropped: dict[str, set[str]] = {}
@@ -294,13 +298,8 @@ class Gateway:
     def _without_dropped(self, body: dict[str, Any]) -> dict[str, Any]:
         """The body as it may go out: family rules applied, remembered rejections left out."""
         model = str(body.get("model"))
-        rules = _family_rules(model)
-        if rules.changes_every_body or "reasoning_effort" in body or _has_stray_tool_options(body):
-            from akile_core.rules import apply_rules
-
-            body, dropped_now = apply_rules(body, rules)
-            for param, reason in dropped_now:
-                _warn_dropped(model, param, f"{reason}; it was left out")
+        if self.family_rules:
+            body = _with_rules(body, model)
         dropped = self._dropped.get(model)
         if not dropped:
             return body
@@ -469,6 +468,17 @@ def _model_ids(entries: list[dict[str, Any]]) -> list[str]:
 
 
 _discovered: set[object] = set()
+
+
+def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
+    rules = _family_rules(model)
+    if rules.changes_every_body or "reasoning_effort" in body or _has_stray_tool_options(body):
+        from akile_core.rules import apply_rules
+
+        body, dropped_now = apply_rules(body, rules)
+        for param, reason in dropped_now:
+            _warn_dropped(model, param, f"{reason}; it was left out")
+    return body
 
 
 def _first_discovery(gateway: Gateway) -> bool:

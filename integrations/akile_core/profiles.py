@@ -1,6 +1,7 @@
 """What is known about a model name: limits, inputs, tools, reasoning; framework-free.
 
-Lookup order: the user's registry (``register_model_profile``), the exact name, the name
+Lookup order: the user's registry (``register_model_profile``), then facts measured on the key
+(``akile doctor --save``, ``akile_core.saved_profiles``), then the table: the exact name, the name
 normalised (vendor prefix, ``4.8`` for ``4-8``, thinking suffixes, date snapshots), the family's
 defaults, else unknown. Unknown means unknown: adapters then fall back to their own defaults
 rather than guess. The data is in ``akile_core._model_table``. A model's family (which gateway
@@ -41,14 +42,20 @@ class ModelSpec:
     temperature: bool | None = None
     family: Family | None = None
     """The gateway converter the channel uses (``akile_core.families``); ``None``: by name."""
+    temperature_with_top_p: bool | None = None
+    """``False`` when the channel refuses ``temperature`` and ``top_p`` together (newer Claude
+    models); ``None``: as the family does."""
+    rejected_params: tuple[str, ...] = ()
+    """Body parameters the channel was seen to refuse (``akile doctor``): never sent."""
 
 
 @dataclass(frozen=True)
 class Resolved:
     """A lookup's result and how it was found.
 
-    ``how`` is ``user`` (registered), ``exact``, ``alias`` (a normalised name), ``family`` (the
-    family's defaults) or ``listed`` (only the family is known, from the gateway's model list).
+    ``how`` is ``user`` (registered), ``saved`` (measured by ``akile doctor``), ``exact``,
+    ``alias`` (a normalised name), ``family`` (the family's defaults) or ``listed`` (only the
+    family is known, from the gateway's model list).
     """
 
     spec: ModelSpec | None
@@ -91,6 +98,9 @@ def register_model_profile(pattern: str, **facts: Any) -> None:
         )
     if "inputs" in facts:
         facts["inputs"] = frozenset(facts["inputs"])
+    for key in ("reasoning_efforts", "rejected_params"):
+        if key in facts:
+            facts[key] = tuple(facts[key])
     if "family" in facts and facts["family"] not in FAMILY_NAMES:
         raise ValueError(f"family must be one of {FAMILY_NAMES}, got {facts['family']!r}.")
     with _registry_lock:
@@ -149,6 +159,10 @@ def resolve(name: str | None) -> Resolved:
     if learned is not None and (base is None or base.family != learned):
         base = replace(base or ModelSpec(id=names[0]), family=learned)
         how = how or "listed"
+    saved = _saved_for(names)
+    if saved:
+        base = replace(base or ModelSpec(id=names[0]), **saved)
+        how = "saved"
     overrides = _registered_for(names[0], names[-1])
     if overrides:
         base = replace(base or ModelSpec(id=names[0]), **overrides)
@@ -160,6 +174,15 @@ def family_of(name: str) -> Family:
     """The family whose rules apply to ``name``: registered, listed by the gateway, else by name."""
     spec = resolve(name).spec
     return spec.family if spec is not None and spec.family else family_by_name(name)
+
+
+def _saved_for(names: list[str]) -> dict[str, Any]:
+    from akile_core.saved_profiles import saved_facts
+
+    saved = saved_facts()
+    if not saved:
+        return {}
+    return next((saved[n] for n in names if n in saved), {})
 
 
 def _registered_for(full: str, normalised: str) -> dict[str, Any]:

@@ -11,7 +11,9 @@ fault-server channel in tests/faults/test_family_channels.py):
   with HTTP 400 (section 4);
 - newer Claude models answer 400 "`temperature` and `top_p` cannot both be specified" when both
   arrive (AionUi#912 through a new-api-style gateway; chatbox#2670), so ``top_p`` is dropped and
-  the temperature kept;
+  the temperature kept (for any model whose profile says ``temperature_with_top_p=False``, and
+  not for a Claude model whose profile says ``True``);
+- parameters ``akile doctor`` saw a model's channel refuse (``rejected_params``) are never sent;
 - ``tool_choice`` or ``parallel_tool_calls`` without ``tools``: OpenAI answers 400, and new-api
   turns them into an Anthropic ``tool_choice`` that Anthropic rejects without tools (section 2a);
 - Claude channels discard ``response_format`` (new-api ``OpenAIChatRequestToClaudeMessages`` never
@@ -73,10 +75,15 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
     if spec is not None and spec.temperature is False:
         reason = "this model takes no sampling parameters (its channel answers 400)"
         never += [(p, reason) for p in ("temperature", "top_p", "top_k")]
-    elif family == "claude":
-        not_with.append(
-            ("top_p", "temperature", "Claude models refuse temperature and top_p together")
-        )
+    else:
+        together = spec.temperature_with_top_p if spec is not None else None
+        if together is False or (together is None and family == "claude"):
+            not_with.append(
+                ("top_p", "temperature", "this model refuses temperature and top_p together")
+            )
+    if spec is not None and spec.rejected_params:
+        reason = "`akile doctor` saw this model's channel refuse it (saved profile)"
+        never += [(p, reason) for p in spec.rejected_params if p not in dict(never)]
     known = resolved.how in ("exact", "alias", "user")
     return FamilyRules(
         tuple(never),
