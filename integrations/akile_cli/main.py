@@ -1,0 +1,149 @@
+"""The ``akile`` command: arguments, dispatch, and one exit code per kind of failure.
+
+Exit codes (also in ``akile --help`` and the README):
+
+====  =====================================================================================
+0     done
+1     the gateway answered with an error not listed below (the message says which)
+2     wrong arguments
+3     no API key, or a setting that cannot work (``AKILE_API_KEY``, ``AKILE_BASE_URL``)
+4     the gateway cannot be reached (connection refused, DNS, timeout)
+5     no channel serves the model for this key (names come from the console's 渠道 page)
+6     the key was refused: invalid, out of quota, or not allowed this model
+130   interrupted (Ctrl-C outside a chat answer)
+====  =====================================================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from akile_cli.terminal import Terminal
+
+if TYPE_CHECKING:
+    from akile_core import AkileSettings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NO_KEY = 3
+EXIT_UNREACHABLE = 4
+EXIT_UNKNOWN_MODEL = 5
+EXIT_KEY_REFUSED = 6
+EXIT_INTERRUPTED = 130
+
+EPILOG = """\
+exit codes:
+  0    done
+  1    the gateway answered with another error (the message says which)
+  2    wrong arguments
+  3    no API key (set AKILE_API_KEY=AK-...), or a setting that cannot work
+  4    the gateway cannot be reached (AKILE_BASE_URL, network, timeout)
+  5    no channel serves the model for this key (see `akile models`)
+  6    the key was refused: invalid, out of quota, or not allowed this model
+  130  interrupted
+
+environment: AKILE_API_KEY, AKILE_BASE_URL (default https://aigateway.akile.ai/v1),
+AKILE_PROFILES_FILE (where `akile doctor --save` writes; default ~/.config/akile/profiles.json),
+NO_COLOR."""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    top = argparse.ArgumentParser(
+        prog="akile",
+        description="The AK AI Gateway from a terminal: list your key's models, chat, and "
+        "probe what a model's channel really accepts.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    top.add_argument("--base-url", help="API root (default: AKILE_BASE_URL, else the gateway)")
+    top.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    models = commands.add_parser(
+        "models", help="the models your key may use, with what the model table knows of them"
+    )
+    models.add_argument("--json", action="store_true", help="machine-readable output")
+
+    chat = commands.add_parser(
+        "chat",
+        help="chat in the terminal (streaming), or answer one question",
+        description="Interactive: type a message, Enter sends; /system TEXT sets the system "
+        "prompt, /reset starts over, /exit (or Ctrl-D) leaves, Ctrl-C stops one answer. "
+        "One-shot: akile chat -m MODEL 'question', or pipe the question on stdin.",
+    )
+    chat.add_argument("-m", "--model", required=True, help="a model name of your key")
+    chat.add_argument("prompt", nargs="*", help="ask this once and exit")
+    chat.add_argument("-s", "--system", help="system prompt")
+    chat.add_argument("--max-tokens", type=int, help="upper bound on each answer")
+    chat.add_argument("--temperature", type=float)
+    chat.add_argument("--reasoning-effort", help="none, minimal, low, medium, high, xhigh, max")
+    chat.add_argument(
+        "--no-usage", action="store_true", help="do not print token usage after each answer"
+    )
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="probe what a model's channel accepts, with small cheap requests",
+        description="Sends about 25 small requests (each with a low max_tokens and the "
+        "timeout) and prints what the channel accepts, rejects or silently ignores, the "
+        "gateway's version and the tokens spent. --save writes the findings where ChatAkile "
+        "and Akile read them (AKILE_PROFILES_FILE).",
+    )
+    doctor.add_argument("-m", "--model", required=True, help="a model name of your key")
+    doctor.add_argument("--save", action="store_true", help="save the findings as a profile")
+    doctor.add_argument("--json", action="store_true", help="machine-readable output")
+    return top
+
+
+def main(argv: Sequence[str] | None = None, terminal: Terminal | None = None) -> int:
+    """Run the command; return its exit code."""
+    args = parser().parse_args(argv)
+    term = terminal or Terminal()
+    command: Callable[[argparse.Namespace, Terminal], int]
+    if args.command == "models":
+        from akile_cli.models_command import run as command
+    elif args.command == "chat":
+        from akile_cli.chat import run as command
+    else:
+        from akile_cli.doctor import run as command
+    try:
+        return command(args, term)
+    except KeyboardInterrupt:
+        term.warn("akile: interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as err:  # mapped below; anything else is a bug and keeps its traceback
+        code = exit_code(err)
+        if code is None:
+            raise
+        term.warn(term.paint("akile: error: ", "red", "bold") + str(err))
+        return code
+
+
+def exit_code(err: BaseException) -> int | None:
+    """The exit code for an error from the core, or ``None`` if it is not one."""
+    from akile_core import errors
+
+    if isinstance(err, errors.AkileConfigError):
+        return EXIT_NO_KEY
+    if isinstance(err, errors.AkileConnectionError):
+        return EXIT_UNREACHABLE
+    if isinstance(err, errors.ModelNotFoundError):
+        return EXIT_UNKNOWN_MODEL
+    if isinstance(err, (errors.AuthenticationError, errors.PermissionDeniedError)):
+        return EXIT_KEY_REFUSED
+    if isinstance(err, errors.AkileError):
+        return EXIT_FAILED
+    return None
+
+
+def settings(args: argparse.Namespace, max_retries: int = 1) -> AkileSettings:
+    """The connection settings for the command (raises the core's clear error without a key)."""
+    from akile_core import AkileSettings
+
+    return AkileSettings.resolve(
+        base_url=args.base_url, timeout=args.timeout, max_retries=max_retries
+    )
