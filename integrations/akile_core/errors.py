@@ -188,8 +188,9 @@ class ModelNotFoundError(NotFoundError):
         name = f"{model!r}" if model else "this model"
         hint = (
             f"No channel serves {name} for this key. The model names that work for a key are the "
-            "ones listed on the gateway console's channel (渠道) page; list them in code with "
-            "akile_core.list_models() (GET /v1/models). Check the spelling and the key's group."
+            "ones listed on the gateway console's channel (渠道) page; list them with `akile models` "
+            "or, in code, akile_core.list_models() (GET /v1/models). Check the spelling and the "
+            "key's group."
         )
         if endpoint == "embeddings":
             hint += (
