@@ -178,6 +178,21 @@ def _chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> dict
     }
 
 
+async def _finish(w: Any, body: Mapping[str, Any], scenario: str, reason: str) -> bool:
+    """The finish chunk, then usage (sent unless the client said not to: section 3), [DONE]."""
+    await _sse(w, _chunk(scenario, {}, reason))
+    if (body.get("stream_options") or {}).get("include_usage", True):
+        usage = {
+            "id": "msg_fault",
+            "object": "chat.completion.chunk",
+            "choices": [],
+            "usage": USAGE,
+        }
+        await _sse(w, usage)
+    await _end_sse(w)
+    return True
+
+
 async def claude_channel(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
     refusal = claude_refusal(scenario, body)
     if refusal is not None:
@@ -216,13 +231,7 @@ async def claude_channel(w, body, scenario, attempt, headers):  # type: ignore[n
         for part in (arguments[:half], arguments[half:]):
             fragment = {"index": block, "type": "function", "function": {"arguments": part}}
             await _sse(w, _chunk(scenario, {"tool_calls": [fragment]}))
-    await _sse(w, _chunk(scenario, {}, "tool_calls" if tool else "stop"))
-    if (body.get("stream_options") or {}).get("include_usage", True):
-        await _sse(
-            w, {"id": "msg_fault", "object": "chat.completion.chunk", "choices": [], "usage": USAGE}
-        )
-    await _end_sse(w)
-    return True
+    return await _finish(w, body, scenario, "tool_calls" if tool else "stop")
 
 
 def _gemini_error(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]] | None:
@@ -283,13 +292,7 @@ async def gemini_channel(w, body, scenario, attempt, headers):  # type: ignore[n
     else:
         for start in range(0, len(text), 5):
             await _sse(w, _chunk(scenario, {"content": text[start : start + 5]}))
-    await _sse(w, _chunk(scenario, {}, "tool_calls" if calls else "stop"))
-    if (body.get("stream_options") or {}).get("include_usage", True):
-        await _sse(
-            w, {"id": "msg_fault", "object": "chat.completion.chunk", "choices": [], "usage": USAGE}
-        )
-    await _end_sse(w)
-    return True
+    return await _finish(w, body, scenario, "tool_calls" if calls else "stop")
 
 
 CHANNELS = {

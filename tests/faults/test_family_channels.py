@@ -171,16 +171,15 @@ def reasoning_of(driver: Driver, llm: Any, prompt: str) -> str:
     return "".join(b.content or "" for b in response.message.blocks if b.block_type == "thinking")
 
 
+def sonnet(cls: Any, server: FaultServer, **params: Any) -> Any:
+    """``cls`` (ChatAkile or Akile) for the Claude channel's claude-sonnet-4-5."""
+    return cls(model="claude-sonnet-4-5", api_key=KEY, base_url=server.base_url, **params)
+
+
 def test_claude_max_tokens_within_the_budget_is_refused(
     fault_server: FaultServer, prompt: str
 ) -> None:
-    llm = ChatAkile(
-        model="claude-sonnet-4-5",
-        api_key=KEY,
-        base_url=fault_server.base_url,
-        reasoning_effort="medium",
-        max_tokens=1024,
-    )
+    llm = sonnet(ChatAkile, fault_server, reasoning_effort="medium", max_tokens=1024)
     with pytest.raises(akile_core.AkileConfigError, match="max_tokens"):
         llm.invoke(prompt)
     assert fault_server.asked(prompt) == []
@@ -190,12 +189,7 @@ def test_claude_max_tokens_within_the_budget_is_refused(
 def test_langchain_streams_a_claude_tool_call_at_block_index(
     reasoning: str | None, fault_server: FaultServer, prompt: str
 ) -> None:
-    llm = ChatAkile(
-        model="claude-sonnet-4-5",
-        api_key=KEY,
-        base_url=fault_server.base_url,
-        reasoning_effort=reasoning,
-    ).bind_tools([get_weather])
+    llm = sonnet(ChatAkile, fault_server, reasoning_effort=reasoning).bind_tools([get_weather])
     chunks = [c for c in llm.stream(prompt) if isinstance(c, AIMessageChunk)]
     indices = {t["index"] for c in chunks for t in c.tool_call_chunks}
     assert indices == ({2} if reasoning else {1})  # Claude's content-block index, passed on
@@ -218,12 +212,7 @@ def test_langchain_streams_a_claude_tool_call_at_block_index(
 def test_llamaindex_streams_a_claude_tool_call_at_block_index(
     is_async: bool, fault_server: FaultServer, prompt: str
 ) -> None:
-    llm = Akile(
-        model="claude-sonnet-4-5",
-        api_key=KEY,
-        base_url=fault_server.base_url,
-        reasoning_effort="low",
-    )
+    llm = sonnet(Akile, fault_server, reasoning_effort="low")
     tool = FunctionTool.from_defaults(get_weather)
 
     async def last_async() -> Any:
@@ -263,7 +252,7 @@ def test_the_claude_channel_answers_a_json_schema_with_prose(fault_server: Fault
 def test_langchain_structured_output_on_claude_calls_a_tool(
     is_async: bool, fault_server: FaultServer, prompt: str
 ) -> None:
-    llm = ChatAkile(model="claude-sonnet-4-5", api_key=KEY, base_url=fault_server.base_url)
+    llm = sonnet(ChatAkile, fault_server)
     structured = llm.with_structured_output(Pet)
     pet = asyncio.run(structured.ainvoke(prompt)) if is_async else structured.invoke(prompt)
     assert pet == Pet(name="echo", legs=1)
@@ -275,7 +264,7 @@ def test_langchain_structured_output_on_claude_calls_a_tool(
 def test_langchain_json_schema_on_claude_is_refused_with_the_fix(
     fault_server: FaultServer, prompt: str
 ) -> None:
-    llm = ChatAkile(model="claude-sonnet-4-5", api_key=KEY, base_url=fault_server.base_url)
+    llm = sonnet(ChatAkile, fault_server)
     with pytest.raises(akile_core.AkileConfigError, match="function_calling"):
         llm.with_structured_output(Pet, method="json_schema").invoke(prompt)
     assert fault_server.asked(prompt) == []
@@ -285,7 +274,7 @@ def test_langchain_json_schema_on_claude_is_refused_with_the_fix(
 def test_llamaindex_structured_predict_on_claude_calls_a_tool(
     is_async: bool, fault_server: FaultServer, prompt: str
 ) -> None:
-    llm = Akile(model="claude-sonnet-4-5", api_key=KEY, base_url=fault_server.base_url)
+    llm = sonnet(Akile, fault_server)
     template = PromptTemplate("{question}")
     if is_async:
         pet = asyncio.run(llm.astructured_predict(Pet, template, question=prompt))
