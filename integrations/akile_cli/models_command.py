@@ -10,7 +10,17 @@ from typing import Any
 from akile_cli.main import EXIT_OK, settings
 from akile_cli.terminal import Terminal, table, thousands
 
-HEADERS = ("MODEL", "FAMILY", "CONTEXT", "MAX OUTPUT", "INPUTS", "REASONING", "STRUCTURED", "FROM")
+HEADERS = (
+    "MODEL",
+    "FAMILY",
+    "CONTEXT",
+    "MAX OUTPUT",
+    "INPUTS",
+    "TOOLS",
+    "REASONING",
+    "STRUCTURED",
+    "FROM",
+)
 
 
 def run(args: argparse.Namespace, term: Terminal) -> int:
@@ -30,7 +40,8 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
     known = sum(1 for d in described if d["profile"] is not None)
     term.print(
         term.paint(
-            f"\n{len(described)} models; {known} with facts from the model table "
+            f"\n{len(described)} model{'s' if len(described) != 1 else ''}; {known} with facts "
+            "from the model table "
             "(FROM: exact, alias, family defaults, saved by `akile doctor --save`). "
             "`akile doctor -m MODEL` measures what a channel accepts.",
             "dim",
@@ -72,7 +83,12 @@ def describe(entry: Mapping[str, Any]) -> dict[str, Any]:
 def _row(described: Mapping[str, Any]) -> list[str]:
     profile = described["profile"]
     if profile is None:
-        return [described["id"], described["family"], "-", "-", "-", "-", "-", "unknown"]
+        return [
+            described["id"],
+            described["family"],
+            *["-"] * 6,
+            described["profile_source"] or "unknown",
+        ]
     reasoning = "-"
     if profile["reasoning"]:
         reasoning = "/".join(profile["reasoning_efforts"]) or "yes"
@@ -82,6 +98,7 @@ def _row(described: Mapping[str, Any]) -> list[str]:
         thousands(profile["context_window"]),
         thousands(profile["max_output_tokens"]),
         ",".join(profile["inputs"]) or "-",
+        {True: "yes", False: "no"}.get(profile["tool_calling"], "-"),
         reasoning,
         profile["structured_output"] or "-",
         str(described["profile_source"]),

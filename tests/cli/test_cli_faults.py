@@ -148,10 +148,13 @@ def test_models_lists_the_keys_models_with_their_facts(fault_server: FaultServer
         "MAX",
         "OUTPUT",
         "INPUTS",
+        "TOOLS",
         "REASONING",
         "STRUCTURED",
         "FROM",
     ]
+    assert next(line for line in lines if line.startswith("team-sonnet ")).split()[-1] == "listed"
+    assert lines[-1].startswith("6 models; 4 with facts from the model table")
     row = next(line for line in lines if line.startswith("claude-sonnet-4-5 "))
     assert row.split() == [
         "claude-sonnet-4-5",
@@ -159,6 +162,7 @@ def test_models_lists_the_keys_models_with_their_facts(fault_server: FaultServer
         "200,000",
         "64,000",
         "image,pdf,text",
+        "yes",
         "yes",
         "function_calling",
         "exact",
