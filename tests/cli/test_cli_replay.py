@@ -8,11 +8,12 @@ when AKILE_API_KEY is set). The assertions are about what that server really ans
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 from tests.cli.helpers import Run, akile, environment
-from tests.conftest import API_KEY, BASE_URL, CASSETTES, TEST_MODEL
+from tests.conftest import API_KEY, BASE_URL, TEST_MODEL
 
 pytestmark = pytest.mark.vcr  # `make record` re-records these (scripts/record.sh)
 
@@ -21,16 +22,22 @@ pytestmark = pytest.mark.vcr  # `make record` re-records these (scripts/record.s
 RECORDED_LOCALLY = "AKILE_TEST_MODEL" not in os.environ
 
 
-def replayed(name: str, record_mode: str, *args: str) -> Run:
-    cassette = CASSETTES / "cli" / f"{name}.yaml"
+@pytest.fixture
+def cassette(vcr_cassette_dir: str, request: pytest.FixtureRequest) -> Path:
+    """The test's own cassette (cassettes/cli/test_cli_replay/<test>.yaml), which the command
+    replays in its process; pytest-recording empties it first when re-recording."""
+    return Path(vcr_cassette_dir) / f"{request.node.name}.yaml"
+
+
+def replayed(cassette: Path, record_mode: str, *args: str) -> Run:
     if record_mode == "none":
         assert cassette.exists(), f"{cassette} is missing: run `make record`"
     env = environment(BASE_URL, None, AKILE_API_KEY=API_KEY)
     return akile(*args, replay=(cassette, record_mode), env=env)
 
 
-def test_doctor_on_a_recorded_server(record_mode: str) -> None:
-    run = replayed("doctor", record_mode, "doctor", "-m", TEST_MODEL, "--json")
+def test_doctor_on_a_recorded_server(cassette: Path, record_mode: str) -> None:
+    run = replayed(cassette, record_mode, "doctor", "-m", TEST_MODEL, "--json")
     assert run.code == 0, run.err
     report = run.json()
     found = {f["key"]: f["status"] for f in report["findings"]}
@@ -52,7 +59,7 @@ def test_doctor_on_a_recorded_server(record_mode: str) -> None:
         assert report["listed"] is True
 
     # The same probes again, as a person reads them (replayed from what was just used).
-    run = replayed("doctor", "none", "doctor", "-m", TEST_MODEL)
+    run = replayed(cassette, "none", "doctor", "-m", TEST_MODEL)
     assert run.code == 0, run.err
     assert "[22/22] image input ..." in run.err  # progress, one line per probe off a terminal
     lines = run.out.splitlines()
@@ -67,20 +74,15 @@ def test_doctor_on_a_recorded_server(record_mode: str) -> None:
     )
 
 
-def test_models_and_a_one_shot_chat(record_mode: str) -> None:
-    models = replayed("models", record_mode, "models")
+def test_models_on_a_recorded_server(cassette: Path, record_mode: str) -> None:
+    models = replayed(cassette, record_mode, "models")
     assert models.code == 0, models.err
     assert models.out.splitlines()[1].split()[0] == TEST_MODEL
-    chat = replayed(
-        "chat",
-        record_mode,
-        "chat",
-        "-m",
-        TEST_MODEL,
-        "--max-tokens",
-        "30",
-        "What is the capital of France? One sentence.",
-    )
+
+
+def test_a_one_shot_chat_on_a_recorded_server(cassette: Path, record_mode: str) -> None:
+    question = "What is the capital of France? One sentence."
+    chat = replayed(cassette, record_mode, "chat", "-m", TEST_MODEL, "--max-tokens", "30", question)
     assert chat.code == 0, chat.err
     answer, usage = chat.out.strip().splitlines()
     assert "Paris" in answer
