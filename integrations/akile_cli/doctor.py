@@ -107,23 +107,17 @@ def read_listing(gateway: Any) -> tuple[str | None, list[dict[str, Any]]]:
 
     from akile_core import AkileError
     from akile_core.errors import map_errors
-    from akile_core.families import learn_families
+    from akile_core.gateway import listed_models
 
+    # The raw response, for its headers; Gateway.models() reads the same list without them.
     try:
         with map_errors(model=None, base_url=gateway.base_url):
             response = gateway.client().get("/models", cast_to=httpx.Response)
     except AkileError as err:
-        if exit_code(err) not in (EXIT_FAILED,):
+        if exit_code(err) != EXIT_FAILED:
             raise
         return None, []
-    version = response.headers.get(VERSION_HEADER)
-    try:
-        data = response.json()
-    except ValueError:
-        return version, []
-    learn_families(data)
-    entries = data.get("data") if isinstance(data, dict) else None
-    return version, [e for e in entries or [] if isinstance(e, dict)]
+    return response.headers.get(VERSION_HEADER), listed_models(response.text)
 
 
 def send(gateway: Any, probe: Probe, model: str) -> Outcome:

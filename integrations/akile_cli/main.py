@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_NO_KEY = 3
+EXIT_NO_KEY = 3  # 2 is argparse's own, for wrong arguments
 EXIT_UNREACHABLE = 4
 EXIT_UNKNOWN_MODEL = 5
 EXIT_KEY_REFUSED = 6

@@ -63,9 +63,9 @@ def learn_families(listing: object) -> dict[str, Family]:
     if learned:
         with _learned_lock:
             _learned.update(learned)
-        from akile_core.profiles import resolve  # a learned family changes lookups
+        from akile_core.profiles import forget_lookups  # a learned family changes lookups
 
-        resolve.cache_clear()
+        forget_lookups()
     return learned
 
 
@@ -79,6 +79,6 @@ def forget_learned_families() -> None:
     """Forget every listing (for tests)."""
     with _learned_lock:
         _learned.clear()
-    from akile_core.profiles import resolve
+    from akile_core.profiles import forget_lookups
 
-    resolve.cache_clear()
+    forget_lookups()

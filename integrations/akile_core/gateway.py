@@ -15,7 +15,7 @@ import json
 import logging
 import threading
 import warnings
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import openai
@@ -256,21 +256,13 @@ class Gateway:
         Reading the list teaches ``akile_core.families`` each model's converter when the gateway
         sends ``supported_endpoint_types`` (new-api does).
         """
-        from akile_core.families import learn_families
-
         with map_errors(model=None, base_url=self.base_url, family=self.family):
-            data = _decoded(self.client().get("/models", cast_to=object))
-        learn_families(data)
-        return _model_entries(data)
+            return listed_models(self.client().get("/models", cast_to=object))
 
     async def amodels(self) -> list[dict[str, Any]]:
         """Async :meth:`models`."""
-        from akile_core.families import learn_families
-
         with map_errors(model=None, base_url=self.base_url, family=self.family):
-            data = _decoded(await (await self.async_client()).get("/models", cast_to=object))
-        learn_families(data)
-        return _model_entries(data)
+            return listed_models(await (await self.async_client()).get("/models", cast_to=object))
 
     def _discover(self) -> None:
         if self.discover_families and _first_discovery(self):
@@ -322,12 +314,18 @@ class Gateway:
 
 
 def _family_rules(model: str) -> FamilyRules:
-    # The model table and rules load on the first request, not at import. Both lookups are
-    # cached, and a registration or a model listing clears the first, so rules follow them.
-    from akile_core.profiles import resolve
-    from akile_core.rules import rules_for
+    # The model table and rules load on the first request, not at import; after that the
+    # function is kept here, since an import statement on every request costs as much as the
+    # cached lookup itself (cached until a registration, a listing or a saved profile).
+    global _rules_of
+    if _rules_of is None:
+        from akile_core.rules import rules_of
 
-    return rules_for(model, resolve(model))
+        _rules_of = rules_of
+    return _rules_of(model)
+
+
+_rules_of: Callable[[str], FamilyRules] | None = None
 
 
 def _has_stray_tool_options(body: Mapping[str, Any]) -> bool:
@@ -444,6 +442,18 @@ def _raise_error_body(
             endpoint=endpoint,
         )
     return data
+
+
+def listed_models(data: object) -> list[dict[str, Any]]:
+    """The entries of a ``GET /v1/models`` body (raw or decoded), sorted by id.
+
+    The families they reveal are learned on the way (``akile_core.families``).
+    """
+    from akile_core.families import learn_families
+
+    data = _decoded(data)
+    learn_families(data)
+    return _model_entries(data)
 
 
 def _decoded(data: object) -> object:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import threading
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -105,14 +106,14 @@ def register_model_profile(pattern: str, **facts: Any) -> None:
         raise ValueError(f"family must be one of {FAMILY_NAMES}, got {facts['family']!r}.")
     with _registry_lock:
         _registry.append((pattern.lower(), facts))
-        resolve.cache_clear()
+    forget_lookups()
 
 
 def clear_registered_profiles() -> None:
     """Forget every ``register_model_profile`` call (for tests)."""
     with _registry_lock:
         _registry.clear()
-        resolve.cache_clear()
+    forget_lookups()
 
 
 _VENDOR = re.compile(
@@ -168,6 +169,14 @@ def resolve(name: str | None) -> Resolved:
         base = replace(base or ModelSpec(id=names[0]), **overrides)
         how = "user"
     return Resolved(base, how)
+
+
+def forget_lookups() -> None:
+    """Drop every cached lookup, and the rules built on them: a source of facts changed."""
+    resolve.cache_clear()
+    rules = sys.modules.get("akile_core.rules")  # not loaded yet: nothing of it is cached
+    if rules is not None:
+        rules.rules_of.cache_clear()
 
 
 def family_of(name: str) -> Family:

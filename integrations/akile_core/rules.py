@@ -64,6 +64,16 @@ NO_RULES = FamilyRules()
 
 
 @functools.lru_cache(maxsize=1024)
+def rules_of(model: str) -> FamilyRules:
+    """The rules for a model name, cached until ``profiles.forget_lookups``.
+
+    Keyed by the name alone: hashing a whole profile on every request costs more than the rules.
+    """
+    from akile_core.profiles import resolve
+
+    return rules_for(model, resolve(model))
+
+
 def rules_for(model: str, resolved: Resolved) -> FamilyRules:
     """The rules for a model, from its profile and family."""
     from akile_core.families import family_by_name

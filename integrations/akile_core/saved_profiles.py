@@ -57,14 +57,19 @@ def forget_saved_facts() -> None:
     global _loaded
     with _lock:
         _loaded = None
-    from akile_core.profiles import resolve
+    from akile_core.profiles import forget_lookups
 
-    resolve.cache_clear()
+    forget_lookups()
 
 
 def _read(path: Path | None) -> dict[str, dict[str, Any]]:
     if path is None or not path.is_file():
         return {}
+    return _load(path)[1]
+
+
+def _load(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The file's JSON and the facts of each model in it, every entry checked."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
@@ -78,7 +83,8 @@ def _read(path: Path | None) -> dict[str, dict[str, Any]]:
             f'{path} has no "models" object, so it is not an akile profiles file. Delete it or '
             f"point {PROFILES_FILE_ENV} elsewhere."
         )
-    return {str(name).lower(): facts_of(path, name, entry) for name, entry in models.items()}
+    facts = {str(name).lower(): facts_of(path, name, entry) for name, entry in models.items()}
+    return dict(data), facts
 
 
 def facts_of(path: Path, name: str, entry: object) -> dict[str, Any]:
@@ -110,10 +116,8 @@ def save_facts(
             f"{PROFILES_FILE_ENV} is empty, which turns saved profiles off: set it to a file path."
         )
     data: dict[str, Any] = {"version": FORMAT_VERSION, "models": {}}
-    if path.is_file():
-        _read(path)  # refuse to overwrite a file we could not read back
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data["version"] = FORMAT_VERSION
+    if path.is_file():  # a file that cannot be read back is refused, not overwritten
+        data = {**_load(path)[0], "version": FORMAT_VERSION}
     entry = {k: _json_value(v) for k, v in facts.items()}
     entry["observed"] = dict(observed)
     if base_url:
