@@ -8,9 +8,11 @@ when ``AKILE_API_KEY`` is set (see README, "Recording cassettes").
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -178,3 +180,92 @@ def json_body_matcher(r1: Any, r2: Any) -> None:
 
 def pytest_recording_configure(config: Any, vcr: Any) -> None:
     vcr.register_matcher("json_body", json_body_matcher)
+
+
+# -- No key material in any error, warning or log line ----------------------------------------
+# Every key a test resolves is remembered, and every AkileError built, warning issued and log
+# record written during that test is checked for any 6 characters of any of those keys.
+_LEAK_WINDOW = 6
+_keys_seen: set[str] = set()
+_texts_to_check: list[tuple[str, str]] = []
+
+
+def _record_key(original: Any) -> Any:
+    def resolve_api_key(api_key: Any) -> Any:
+        secret = original(api_key)
+        _keys_seen.add(secret.get_secret_value())
+        return secret
+
+    return resolve_api_key
+
+
+def _record_error(original: Any) -> Any:
+    def __init__(self: BaseException, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        _texts_to_check.append((f"error {type(self).__name__}", f"{self} {self!r}"))
+
+    return __init__
+
+
+class _LeakLogHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        _texts_to_check.append((f"log {record.name}", record.getMessage()))
+
+
+def _leaks(text: str) -> list[str]:
+    return [
+        key[i : i + _LEAK_WINDOW]
+        for key in _keys_seen
+        for i in range(len(key) - _LEAK_WINDOW + 1)
+        if key[i : i + _LEAK_WINDOW] in text
+    ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _watch_for_key_leaks() -> Iterator[None]:
+    import warnings
+
+    import akile_core.config
+    from akile_core import errors
+
+    patches: list[tuple[Any, str, Any]] = [
+        (akile_core.config, "resolve_api_key", _record_key(akile_core.config.resolve_api_key))
+    ]
+    # Each class with an __init__ of its own; AkileConfigError and the others inherit one.
+    for cls in (errors.AkileAPIError, errors.AkileConnectionError, errors.AkileResponseError):
+        patches.append((cls, "__init__", _record_error(cls.__dict__["__init__"])))
+    patches.append((errors.AkileError, "__init__", _record_error(Exception.__init__)))
+    original_warn = warnings.warn
+
+    def warn(message: Any, category: Any = None, stacklevel: int = 1, **kwargs: Any) -> None:
+        _texts_to_check.append(("warning", str(message)))
+        original_warn(message, category, stacklevel + 1, **kwargs)  # this frame is not the caller
+
+    patches.append((warnings, "warn", warn))
+    saved = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in patches]
+    for owner, name, value in patches:
+        setattr(owner, name, value)
+    handler = _LeakLogHandler(logging.DEBUG)
+    logger = logging.getLogger("akile")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+    for owner, name, value in saved:
+        if value is None:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, value)
+
+
+@pytest.fixture(autouse=True)
+def _no_key_in_errors(_watch_for_key_leaks: None) -> Iterator[None]:
+    del _texts_to_check[:]
+    _keys_seen.clear()
+    yield
+    found = [(where, _leaks(text), text[:300]) for where, text in _texts_to_check]
+    found = [item for item in found if item[1]]
+    del _texts_to_check[:]
+    assert not found, f"key characters in an error, warning or log line: {found}"

@@ -132,3 +132,55 @@ def test_any_fragmentation_of_a_stream_reassembles(tool_calls: list[Any], data: 
             state.feed({"choices": [{"index": 0, "delta": {"tool_calls": [fragment]}}]})
     state.feed({"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]})
     assert [(c.id, c.name, json.loads(c.arguments)) for c in state.tool_calls.calls()] == tool_calls
+
+
+def _sse_body(pieces: list[str], tool_args: str) -> tuple[bytes, int]:
+    """A whole chat-completions stream, and the offset where its finish chunk has arrived."""
+
+    def event(payload: dict[str, Any]) -> bytes:
+        return b"data: " + json.dumps(payload).encode() + b"\n\n"
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        return {"id": "c", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+
+    events = [event(chunk({"role": "assistant", "content": ""}))]
+    events += [event(chunk({"content": piece})) for piece in pieces]
+    call = {"index": 0, "id": "call_1", "function": {"name": "f", "arguments": tool_args}}
+    events.append(event(chunk({"tool_calls": [call]})))
+    finish = event(chunk({}, "tool_calls"))
+    usage = event({"id": "c", "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 2}})
+    head = b"".join(events)
+    # The finish chunk counts once its JSON is whole: a body that ends without the blank line
+    # after it is still read (SSEDecoder.end), which is how servers without [DONE] end.
+    return head + finish + usage + b"data: [DONE]\n\n", len(head) + len(finish) - 2
+
+
+@given(
+    pieces=st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=6),
+    tool_args=st.text(max_size=12),
+    data=st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_stream_cut_anywhere_is_never_a_complete_answer(
+    pieces: list[str], tool_args: str, data: st.DataObject
+) -> None:
+    """Cut a stream at any byte: either all of the answer comes back, or an error is raised."""
+    from akile_core import AkileError
+    from akile_core.sse import SSEDecoder
+
+    body, finished_at = _sse_body(pieces, tool_args)
+    cut = data.draw(st.integers(0, len(body)), label="cut")
+    state, text = StreamState(), []
+    try:
+        decoder = SSEDecoder()
+        for event in [*decoder.feed(body[:cut]), *decoder.end()]:
+            delta = state.feed(event)
+            if delta is not None:
+                text.append(delta.content)
+        state.check_complete()
+    except AkileError:
+        assert cut < finished_at  # a complete stream never raises
+        return
+    assert cut >= finished_at  # nothing cut short passes as complete
+    assert "".join(text) == "".join(pieces)
+    assert state.tool_calls.calls() == [ToolCall("call_1", "f", tool_args)]

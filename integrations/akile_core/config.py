@@ -8,11 +8,12 @@ message that says what to change, instead of as an HTTP error later.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from akile_core.errors import AkileConfigError
 
@@ -122,3 +123,32 @@ def _check_max_retries(max_retries: int | None) -> int:
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise AkileConfigError(f"max_retries must be an integer >= 0, got {max_retries!r}.")
     return max_retries
+
+
+def construct_checked(init: Callable[..., None], owner: str, arguments: dict[str, Any]) -> None:
+    """Run a pydantic ``__init__``; turn its ``ValidationError`` into our ``AkileConfigError``.
+
+    pydantic's error text quotes the input (``input_value={'api_key': 'AK-12...``), so the
+    first characters of a key passed as an argument would show in every constructor error;
+    ours names the argument and the fix only. The new error is raised outside the ``except``
+    block so that not even ``__context__`` keeps pydantic's.
+    """
+    try:
+        init(**arguments)
+        return
+    except ValidationError as exc:
+        error = config_error_from(exc, owner)
+    raise error
+
+
+def config_error_from(exc: ValidationError, owner: str) -> AkileConfigError:
+    """Our message for each problem pydantic found, without the input it was given."""
+    problems: list[str] = []
+    for problem in exc.errors(include_url=False, include_input=False):
+        original = (problem.get("ctx") or {}).get("error")
+        if isinstance(original, BaseException):
+            problems.append(str(original))  # our own validators' words
+        else:
+            where = ".".join(str(part) for part in problem["loc"])
+            problems.append(f"{where}: {problem['msg']}." if where else f"{problem['msg']}.")
+    return AkileConfigError(f"{owner}: {' '.join(problems)}")

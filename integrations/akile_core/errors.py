@@ -33,6 +33,8 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import openai
 
+from akile_core.connection_problems import diagnose, innermost_cause
+
 __all__ = [
     "AkileAPIError",
     "AkileConfigError",
@@ -56,6 +58,7 @@ __all__ = [
     "from_openai_error",
     "is_final_gateway_error",
     "map_errors",
+    "request_id_in_headers",
 ]
 
 
@@ -237,7 +240,16 @@ class AkileConnectionError(AkileError, openai.APIConnectionError):
 
 
 class AkileTimeoutError(AkileConnectionError, openai.APITimeoutError):
-    """No complete answer within the timeout."""
+    """No complete answer within the timeout: ours, or that of a CDN in front of the gateway.
+
+    Attributes:
+        status_code: ``None`` for our own timeout; the HTTP status (524) when a CDN gave up.
+        request_id: the gateway's request id, when the answer carried one.
+    """
+
+    status_code: int | None = None
+    request_id: str | None = None
+    response: Any = None
 
 
 class AkileResponseError(AkileError, openai.APIError):
@@ -416,6 +428,7 @@ def error_from_body(
     endpoint: str = "chat",
 ) -> AkileAPIError:
     """Build the mapped error for an error body (HTTP error, 200-with-error, or stream event)."""
+    body = _body_without_keys(body)
     error = _error_object(body)
     if status is None and isinstance(error.get("code"), int) and 400 <= error["code"] < 600:
         status = error["code"]
@@ -468,23 +481,16 @@ def from_openai_error(
     """Translate an exception from the openai client or its transport; ``None`` if it is not one."""
     if isinstance(exc, AkileError):
         return exc
-    if isinstance(exc, openai.APITimeoutError) or (
-        _is_transport_error(exc) and "timeout" in type(exc).__name__.lower()
-    ):
-        return _adapt(AkileTimeoutError, family)(
-            f"The gateway did not answer within the timeout{_at(base_url)}. What to do: raise "
-            "timeout= (seconds) or retry; long generations may need streaming.",
-            request=getattr(exc, "request", None),
-        )
     if isinstance(exc, openai.APIConnectionError) or _is_transport_error(exc):
-        cause = exc.__cause__ or exc
-        return _adapt(AkileConnectionError, family)(
-            f"Could not reach the gateway, or the connection dropped mid-response{_at(base_url)}: "
-            f"{type(cause).__name__}: {cause}. What to do: check the network, any proxy "
-            "(HTTPS_PROXY / NO_PROXY) and base_url / AKILE_BASE_URL; an interrupted answer is "
-            "incomplete and was not returned as complete.",
+        problem = diagnose(exc)
+        cls = AkileTimeoutError if problem.is_timeout else AkileConnectionError
+        return _adapt(cls, family)(
+            f"{problem.headline}{_at(base_url)}: {problem.what}{_cause_of(exc)}. "
+            f"What to do: {problem.hint}",
             request=getattr(exc, "request", None),
         )
+    if isinstance(exc, openai.APIStatusError) and exc.status_code in CDN_TIMEOUT_STATUSES:
+        return cdn_timeout(exc, model=model, base_url=base_url, family=family)
     if isinstance(exc, openai.APIStatusError):
         return error_from_body(
             exc.body if exc.body is not None else _safe_text(exc.response),
@@ -539,6 +545,47 @@ def map_errors(
         raise mapped from exc
 
 
+# Cloudflare's "A timeout occurred" (524): the origin took longer than the CDN waits for the
+# first byte of an answer (about 100 s on most plans). new-api deployments behind Cloudflare
+# hit it on long non-streamed calls (QuantumNous/new-api#4972). Streams start answering at
+# once, so they are the cure.
+CDN_TIMEOUT_STATUSES = frozenset({524})
+
+
+def cdn_timeout(
+    exc: openai.APIStatusError,
+    *,
+    model: str | None,
+    base_url: str | None,
+    family: ErrorFamily | None,
+) -> AkileTimeoutError:
+    """The timeout error for a CDN that gave up waiting for the gateway (HTTP 524)."""
+    where = [f"HTTP {exc.status_code}"]
+    if model:
+        where.append(f"model {model!r}")
+    request_id = _request_id(exc)
+    if request_id:
+        where.append(f"request id {request_id}")
+    err = _adapt(AkileTimeoutError, family)(
+        f"The answer took longer than the CDN in front of the gateway waits ({', '.join(where)})"
+        f"{_at(base_url)}. What to do: stream the answer (streaming=True or .stream() in "
+        "LangChain, stream_chat in LlamaIndex) so the first bytes arrive at once, or ask for "
+        "less (max_tokens).",
+        request=exc.request,
+    )
+    err.status_code = exc.status_code
+    err.request_id = request_id
+    err.response = exc.response
+    return err
+
+
+def _cause_of(exc: BaseException) -> str:
+    """The innermost cause's own words, e.g. `` (ConnectionRefusedError: [Errno 111] ...)``."""
+    cause = innermost_cause(exc)
+    text = str(cause).strip()
+    return f" ({type(cause).__name__}: {text[:200]})" if text else ""
+
+
 def _adapt(cls: type[_E], family: ErrorFamily | None) -> type[_E]:
     """The adapter's subclass of ``cls`` when the family has one, else ``cls``."""
     return cast("type[_E]", family.get(cls, cls)) if family else cls
@@ -555,6 +602,10 @@ def _error_object(body: object) -> dict[str, Any]:
 
 
 def _gateway_message(body: object) -> str:
+    return _without_keys(_gateway_words(body))
+
+
+def _gateway_words(body: object) -> str:
     error = _error_object(body)
     for key in ("message", "msg", "detail", "error"):
         value = error.get(key)
@@ -563,6 +614,26 @@ def _gateway_message(body: object) -> str:
     if isinstance(body, str):
         return _summarise_text(body)
     return "(no error message in the response body)"
+
+
+# Upstreams quote the key they were given, partly masked ("Incorrect API key provided:
+# sk-abc1***********wxyz", OpenAI's 401); no character of it goes into our messages.
+_KEY_SHAPED = re.compile(r"\b(AK|sk|sk-proj|sk-ant)-[A-Za-z0-9*._\-]{2,}")
+
+
+def _without_keys(message: str) -> str:
+    return _KEY_SHAPED.sub(lambda match: f"{match.group(1)}-***", message)
+
+
+def _body_without_keys(body: object) -> object:
+    """The body as kept on the error: every string in it with key-shaped values masked."""
+    if isinstance(body, str):
+        return _without_keys(body)
+    if isinstance(body, Mapping):
+        return {key: _body_without_keys(value) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_body_without_keys(value) for value in body]
+    return body
 
 
 def _summarise_text(text: str) -> str:
@@ -598,12 +669,18 @@ def _str_or_none(value: object) -> str | None:
 
 
 def _request_id(exc: openai.APIStatusError) -> str | None:
-    headers = getattr(exc.response, "headers", None) or {}
+    return request_id_in_headers(getattr(exc.response, "headers", None)) or exc.request_id
+
+
+def request_id_in_headers(headers: Mapping[str, str] | None) -> str | None:
+    """The gateway's request id from response headers (its own header first), or ``None``."""
+    if not headers:
+        return None
     for name in _REQUEST_ID_HEADERS:
         value = headers.get(name)
         if value:
             return str(value)
-    return exc.request_id
+    return None
 
 
 def _safe_text(response: Any) -> str:

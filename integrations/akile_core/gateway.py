@@ -28,6 +28,7 @@ from akile_core.errors import (
     UnsupportedParameterError,
     error_from_body,
     map_errors,
+    request_id_in_headers,
 )
 from akile_core.response import Completion, parse_completion
 from akile_core.sse import AsyncEventStream, EventStream
@@ -92,11 +93,11 @@ class Gateway:
 
     @property
     def base_url(self) -> str | None:
-        """Where requests go, for error messages."""
-        if self.settings is not None:
-            return self.settings.base_url
+        """Where requests go, for error messages: a prebuilt client's own URL when there is one."""
         client = self._client or self._async_client
-        return str(client.base_url) if client is not None else None
+        if client is not None:
+            return str(client.base_url).rstrip("/")
+        return self.settings.base_url if self.settings is not None else None
 
     def client(self) -> openai.OpenAI:
         """The sync client: the one passed in, else the shared one for the settings."""
@@ -167,9 +168,10 @@ class Gateway:
             except UnsupportedParameterError as err:
                 body = self._without(body, err)
         state.hold_lone_newline = _family_rules(str(body.get("model"))).family == "claude"
+        request_id = request_id_in_headers(events.response.headers)
         with self._errors(body), events:
             for chunk in events:
-                delta = state.feed(_raise_error_body(chunk, body, self))
+                delta = state.feed(_raise_error_body(chunk, body, self, request_id=request_id))
                 if delta is not None:
                     yield delta
             state.check_complete()
@@ -195,10 +197,11 @@ class Gateway:
             except UnsupportedParameterError as err:
                 body = self._without(body, err)
         state.hold_lone_newline = _family_rules(str(body.get("model"))).family == "claude"
+        request_id = request_id_in_headers(events.response.headers)
         with self._errors(body):
             async with events:
                 async for chunk in events:
-                    delta = state.feed(_raise_error_body(chunk, body, self))
+                    delta = state.feed(_raise_error_body(chunk, body, self, request_id=request_id))
                     if delta is not None:
                         yield delta
             state.check_complete()
@@ -419,29 +422,58 @@ def _opts(options: Mapping[str, Any] | None) -> Any:
 
 
 def _raise_error_body(
-    data: object, body: Mapping[str, Any], gateway: Gateway, endpoint: str = "chat"
+    data: object,
+    body: Mapping[str, Any],
+    gateway: Gateway,
+    endpoint: str = "chat",
+    request_id: str | None = None,
 ) -> object:
-    """Raise the mapped error if an HTTP 200 body or stream event is an ``{"error": ...}`` object.
+    """Raise the mapped error if an HTTP 200 body or stream event reports a failure.
 
     Some gateways answer HTTP 200 and put the upstream's failure in the body; returning that
-    as an empty answer would hide it. A JSON body sent with a non-JSON content type (some
-    proxies say ``text/plain``) reaches us as text from the SDK, and is decoded here.
+    as an empty or partial answer would hide it. A failure is an ``error`` object, with or
+    without ``choices`` (OpenRouter's mid-stream error carries both:
+    openrouter.ai/docs/api-reference/streaming, "Handling Errors During Streaming"), or a
+    choice that finished with ``finish_reason: "error"``. A JSON body sent with a non-JSON
+    content type (some proxies say ``text/plain``) reaches us as text from the SDK, and is
+    decoded here.
     """
     if isinstance(data, str) and data.lstrip().startswith("{"):
         try:
             data = json.loads(data)
         except ValueError:
             pass
-    if isinstance(data, Mapping) and data.get("error") and not data.get("choices"):
+    if isinstance(data, Mapping) and (data.get("error") or _finished_with_error(data)):
         raise error_from_body(
-            data,
+            data if data.get("error") else _ERROR_FINISH_BODY,
             status=None,
             model=body.get("model"),
+            request_id=request_id,
             sent_params=tuple(body),
             family=gateway.family,
             endpoint=endpoint,
         )
     return data
+
+
+# What a choice that ended with finish_reason "error" and no error object is reported as.
+_ERROR_FINISH_BODY = {
+    "error": {
+        "message": "the upstream ended the answer with finish_reason 'error' and gave no "
+        "reason; the answer is incomplete",
+        "type": "upstream_error",
+    }
+}
+
+
+def _finished_with_error(data: Mapping[str, Any]) -> bool:
+    choices = data.get("choices")
+    if not choices or not isinstance(choices, list):
+        return False
+    for choice in choices:
+        if isinstance(choice, Mapping) and choice.get("finish_reason") == "error":
+            return True
+    return False
 
 
 def listed_models(data: object) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, Gateway, StreamState
+from akile_core.config import construct_checked
 from akile_core.gateway import connect_fields
 from akile_core.request import build_body, split_request_options
 from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
@@ -139,6 +140,9 @@ class ChatAkile(BaseChatModel):
     """A prebuilt ``openai.AsyncOpenAI`` to use instead of the shared one."""
 
     _gateway: Gateway = PrivateAttr()
+
+    def __init__(self, **kwargs: Any) -> None:
+        construct_checked(super().__init__, "ChatAkile", kwargs)
 
     @model_validator(mode="after")
     def _connect(self) -> Self:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
 from akile_core import Gateway
+from akile_core.config import construct_checked
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
 from akile_core.gateway import connect_fields
 from langchain_akile._fields import ApiKey, BaseUrl
@@ -58,6 +59,9 @@ class AkileEmbeddings(BaseModel, Embeddings):
 
     _gateway: Gateway = PrivateAttr()
     _options: EmbeddingOptions = PrivateAttr()
+
+    def __init__(self, **kwargs: Any) -> None:
+        construct_checked(super().__init__, "AkileEmbeddings", kwargs)
 
     @model_validator(mode="after")
     def _connect(self) -> Self:

@@ -29,6 +29,7 @@ from llama_index.core.llms.llm import ToolSelection
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
+from akile_core.config import construct_checked
 from akile_core.gateway import connect_fields
 from akile_core.request import build_body, split_request_options
 from llamaindex_akile._convert import (
@@ -145,6 +146,9 @@ class Akile(FunctionCallingLLM):
 
     _gateway: Gateway = PrivateAttr()
 
+    def __init__(self, **kwargs: Any) -> None:
+        construct_checked(super().__init__, "Akile", kwargs)
+
     @model_validator(mode="before")
     @classmethod
     def _read_arguments(cls, data: Any) -> Any:
@@ -159,9 +163,10 @@ class Akile(FunctionCallingLLM):
         known = set(cls.model_fields) | {"class_name"}
         unknown = sorted(k for k in data if k not in known)
         if unknown:
-            spelled = ", ".join(f"{k!r}: {data[k]!r}" for k in unknown)
+            # Only numbers are echoed: a string may be a key under another name.
+            spelled = ", ".join(f"{k!r}: {_echo(data[k])}" for k in unknown)
             raise ValueError(
-                f"Akile has no argument {', '.join(map(repr, unknown))}: pass request body "
+                f"unknown argument {', '.join(map(repr, unknown))}: pass request body "
                 f"parameters as additional_kwargs={{{spelled}}}."
             )
         return data
@@ -369,3 +374,8 @@ class Akile(FunctionCallingLLM):
                 f"{(response.message.content or '')[:200]!r}"
             )
         return selections
+
+
+def _echo(value: object) -> str:
+    """A value as it may appear in a message: numbers and flags as they are, the rest elided."""
+    return repr(value) if value is None or isinstance(value, (int, float, bool)) else "..."

@@ -8,6 +8,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
+from akile_core.config import construct_checked
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
 from akile_core.gateway import connect_fields
 
@@ -63,7 +64,7 @@ class AkileEmbedding(BaseEmbedding):
         if "api_base" in data:
             data.setdefault("base_url", data.pop("api_base"))
         data.setdefault("embed_batch_size", DEFAULT_BATCH_SIZE)
-        super().__init__(**data)
+        construct_checked(super().__init__, "AkileEmbedding", data)
 
     @model_validator(mode="after")
     def _connect(self) -> AkileEmbedding:

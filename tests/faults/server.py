@@ -54,6 +54,14 @@ QUOTA_EN = {
 }
 # nginx in front of a gateway whose upstream is down.
 NGINX_502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+# Cloudflare's origin timeout page (HTTP 524, "A timeout occurred"), which new-api deployments
+# behind Cloudflare return for non-streamed calls over ~100 s (QuantumNous/new-api#4972). The
+# real page is larger; its title and the Ray ID line are what a reader sees.
+CLOUDFLARE_524 = (
+    "<!DOCTYPE html><html><head><title>aigateway.akile.ai | 524: A timeout occurred</title>"
+    "</head><body><h1>A timeout occurred</h1><span>Cloudflare Ray ID: 8f1a2b3c4d5e6f70</span>"
+    "</body></html>"
+)
 # OpenAI: a parameter the model does not accept.
 UNSUPPORTED = {
     "error": {
@@ -152,6 +160,11 @@ class FaultServer:
                 if request is None:
                     break
                 path, headers, body = request
+                if not path.startswith("/"):
+                    # "CONNECT host:443": the server is being used as an HTTPS proxy that cannot
+                    # reach the host, and answers as squid and nginx proxies do.
+                    await _send(writer, 502, "proxy: cannot reach " + path, None, "text/plain")
+                    break
                 keep_open = await self._respond(path, headers, body, writer)
                 if not keep_open:
                     break
@@ -186,7 +199,10 @@ async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, st
     line = await reader.readline()
     if not line:
         return None
-    _, path, _ = line.decode("latin-1").split(" ", 2)
+    parts = line.decode("latin-1").split(" ", 2)
+    if len(parts) != 3:  # not HTTP: a TLS handshake sent to this plain-HTTP server
+        return None
+    path = parts[1]
     headers: dict[str, str] = {}
     while True:
         header = await reader.readline()
@@ -396,6 +412,16 @@ def _fixed(status: int, payload: Any, content_type: str = "application/json") ->
     return handler
 
 
+async def bad_key_echo(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # OpenAI's 401 quotes the key it was given, partly masked ("Incorrect API key provided:
+    # sk-proj-abcd****wxyz. You can find your API key at ..."); gateways relay it verbatim.
+    key = headers.get("authorization", "").removeprefix("Bearer ")
+    shown = f"{key[:9]}{'*' * 8}{key[-4:]}"
+    message = f"Incorrect API key provided: {shown}. You can find your API key at https://x."
+    await _send(w, 401, {"error": {"message": message, "code": "invalid_api_key"}})
+    return True
+
+
 async def error_in_200(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
     # one-api relays some upstream failures as HTTP 200 with an error object.
     await _send(
@@ -544,10 +570,77 @@ async def sse_dialect(w, body, scenario, attempt, headers):  # type: ignore[no-u
     return True
 
 
+# How streams end, each as a named shape with its source; tests/faults/test_stream_endings.py
+# holds the table of what each must give. "echo: " arrives first in every shape.
+_OPENROUTER_ERROR = {
+    # openrouter.ai/docs/api-reference/streaming, "Handling Errors During Streaming": a last
+    # chunk with a top-level error and finish_reason "error", after the text so far.
+    "id": "gen-fault",
+    "object": "chat.completion.chunk",
+    "provider": "openai",
+    "error": {"code": "server_error", "message": "Provider disconnected unexpectedly"},
+    "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "error"}],
+}
+_ANTHROPIC_ERROR = {
+    # Anthropic's streaming error event (docs.anthropic.com, "Streaming Messages", error
+    # events), relayed as a data event by gateways that pass the upstream's JSON through.
+    "type": "error",
+    "error": {"type": "overloaded_error", "message": "Overloaded"},
+}
+
+
+async def stream_ending(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    """The text "echo: ", then one of the endings named in ``STREAM_ENDINGS``."""
+    shape = scenario.partition(":")[2]
+    if not body.get("stream"):  # the same failures in a non-streamed answer
+        answer = _completion(body, "echo: ")
+        answer["choices"][0]["finish_reason"] = "error"
+        if shape == "openrouter-error":
+            answer["error"] = _OPENROUTER_ERROR["error"]
+        await _send(w, 200, answer)
+        return True
+    w.write(
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
+        b"x-oneapi-request-id: req-stream-fault\r\n\r\n"
+    )
+    await _sse(w, _chunk(body, {"role": "assistant", "content": "echo: "}))
+    rest = answer_for(body)[6:]
+    if shape == "openrouter-error":
+        await _sse(w, _OPENROUTER_ERROR)
+    elif shape == "finish-error":  # finish_reason "error" with no error object
+        await _sse(w, _chunk(body, {"content": ""}, "error"))
+    elif shape == "anthropic-error":
+        await _sse(w, _ANTHROPIC_ERROR)
+    elif shape == "done-without-finish":  # [DONE] but the model never said it finished
+        await _sse(w, _chunk(body, {"content": rest}))
+    elif shape == "cut-mid-event":  # the body ends inside an event's JSON, closed cleanly
+        await _raw_chunk(w, b'data: {"id": "chatcmpl-fault", "choices": [{"index": 0, "del')
+        w.write(b"0\r\n\r\n")
+        await w.drain()
+        return True
+    elif shape == "reset":  # the connection is reset mid-answer
+        w.transport.abort()
+        return False
+    elif shape == "closed":  # the body ends cleanly after some text, without finishing
+        w.write(b"0\r\n\r\n")
+        await w.drain()
+        return True
+    elif shape in ("stop", "length", "finish-no-done"):  # complete answers
+        await _sse(w, _chunk(body, {"content": rest}))
+        await _sse(w, _chunk(body, {}, "length" if shape == "length" else "stop"))
+        if shape == "finish-no-done":
+            w.write(b"0\r\n\r\n")
+            await w.drain()
+            return True
+    await _end_sse(w)
+    return True
+
+
 USAGE = {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}
 
 SCENARIOS: dict[str, Handler] = {
     "sse": sse_dialect,
+    "end": stream_ending,
     "ok": ok,
     "429": rate_limited,
     "once": fail_once,
@@ -555,9 +648,11 @@ SCENARIOS: dict[str, Handler] = {
     "no-channel": no_channel,
     "bad-key-zh": _fixed(401, BAD_KEY_ZH),
     "bad-key-en": _fixed(401, BAD_KEY_EN),
+    "bad-key-echo": bad_key_echo,
     "quota-zh": _fixed(403, QUOTA_ZH),
     "quota-en": _fixed(429, QUOTA_EN),
     "html-502": _fixed(502, NGINX_502, "text/html"),
+    "cdn-524": _fixed(524, CLOUDFLARE_524, "text/html"),
     "quota-per-minute": quota_per_minute,
     "convert-failed": _fixed(
         500,

@@ -18,7 +18,7 @@ from langchain_akile import ChatAkile
 from llamaindex_akile import Akile
 from tests.faults.server import FaultServer
 
-KEY = "AK-faulttestkey123"
+KEY = "AK-7Qx9Lm2Zr4Kp8Wd"  # random-looking: no 6 characters of it occur in any message
 
 
 @dataclass(frozen=True)
@@ -387,3 +387,18 @@ def test_openai_exception_types_still_catch(fault_server: FaultServer, scenario:
         ChatAkile(model="ok", api_key=KEY, base_url="http://127.0.0.1:1/v1", max_retries=0).invoke(
             "hi"
         )
+
+
+@pytest.mark.parametrize("driver", BLOCKING, ids=ids(BLOCKING))
+def test_a_cdn_origin_timeout_is_a_timeout_that_says_to_stream(
+    driver: Driver, fault_server: FaultServer, scenario: Any
+) -> None:
+    # Cloudflare's 524: retried like other timeouts (max_retries), then a timeout error whose
+    # hint is streaming, not a longer timeout= (the CDN's limit is not ours to raise).
+    model = scenario("cdn-524")
+    with pytest.raises(akile_core.AkileTimeoutError) as info:
+        driver.run(driver.model(fault_server, model, max_retries=1), "hi", [])
+    assert len(fault_server.attempts(model)) == 2
+    err = info.value
+    assert err.status_code == 524 and err.request_id == "req-524-fault"
+    assert "HTTP 524" in str(err) and "stream" in str(err) and "CDN" in str(err)
