@@ -205,3 +205,42 @@ async def amark_final_errors(response: Any) -> None:
         await response.aread()
         if is_final_gateway_error(response.status_code, response.content):
             response.headers["x-should-retry"] = "false"
+
+
+_Prebuilt = TypeVar("_Prebuilt", openai.OpenAI, openai.AsyncOpenAI)
+
+
+def guard_prebuilt(client: _Prebuilt) -> _Prebuilt:
+    """A copy of a client the user built, that does not retry errors that cannot heal either.
+
+    A prebuilt client sends through its own HTTP client, without :func:`mark_final_errors`,
+    and we do not add hooks to an object we do not own. Its copy (same connection pool, same
+    settings) decides retries the way ours do: the openai client asks ``_should_retry`` before
+    each retry, and the copy answers "no" for a "no available channel" or an exhausted quota.
+    One case stays out of reach: an async streamed request, whose error body is not read yet
+    when the SDK decides (synchronously) to retry; that body is read here only where it already
+    was. README, "Prebuilt clients", says so.
+    """
+    guarded = client.copy()
+    decide = guarded._should_retry
+
+    def should_retry(response: Any) -> bool:
+        if _is_retryable_status(response.status_code):
+            content = _content_if_read(response, sync=isinstance(client, openai.OpenAI))
+            if content is not None and is_final_gateway_error(response.status_code, content):
+                return False
+        return decide(response)
+
+    # An instance attribute on our own copy: the SDK looks the method up on the instance.
+    setattr(guarded, "_should_retry", should_retry)  # noqa: B010
+    return guarded
+
+
+def _content_if_read(response: Any, *, sync: bool) -> bytes | None:
+    """The error body: read it on a sync response; on an async one, only if already read."""
+    try:
+        if sync:
+            response.read()
+        return bytes(response.content)
+    except Exception:  # httpx's ResponseNotRead: an async stream not read yet
+        return None

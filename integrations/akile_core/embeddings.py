@@ -92,14 +92,23 @@ def batches(
     """Split ``texts`` into (start, batch) pieces by count and by total size, in order."""
     start = 0
     while start < len(texts):
-        end, size = start, 0
-        while end < len(texts) and end - start < batch_size:
-            size += len(texts[end])
-            if size > max_chars and end > start:
-                break
-            end += 1
+        end = batch_end(texts, start, batch_size, max_chars)
         yield start, texts[start:end]
         start = end
+
+
+def batch_end(texts: Sequence[str], start: int, batch_size: int, max_chars: int) -> int:
+    """Where the batch that begins at ``start`` ends (one past its last text).
+
+    At most ``batch_size`` texts and ``max_chars`` characters, and never fewer than one text.
+    """
+    end, size = start, 0
+    while end < len(texts) and end - start < batch_size:
+        size += len(texts[end])
+        if size > max_chars and end > start:
+            break
+        end += 1
+    return end
 
 
 def embedding_body(texts: Sequence[str], options: EmbeddingOptions) -> dict[str, Any]:
@@ -112,17 +121,6 @@ def embedding_body(texts: Sequence[str], options: EmbeddingOptions) -> dict[str,
     if options.dimensions is not None:
         body["dimensions"] = options.dimensions
     return body
-
-
-def plan_requests(
-    texts: Sequence[str], options: EmbeddingOptions
-) -> list[tuple[int, dict[str, Any]]]:
-    """Check ``texts`` and split them into requests: (number of texts, JSON body) each."""
-    check_texts(texts)
-    return [
-        (len(batch), embedding_body(batch, options))
-        for _, batch in batches(texts, options.batch_size, options.max_batch_chars)
-    ]
 
 
 def parse_embeddings(data: object, expected: int) -> list[list[float]]:

@@ -15,15 +15,16 @@ import json
 import logging
 import threading
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
 
-from akile_core.client import get_async_client, get_client
+from akile_core.client import get_async_client, get_client, guard_prebuilt
 from akile_core.config import AkileSettings
 from akile_core.errors import (
     AkileError,
+    BadRequestError,
     ErrorFamily,
     UnsupportedParameterError,
     error_from_body,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from akile_core.rules import FamilyRules
 
 _PATH = "/chat/completions"
+_T = TypeVar("_T")
 _log = logging.getLogger("akile")
 
 
@@ -81,8 +83,14 @@ class Gateway:
         if settings is None and client is None and async_client is None:
             raise ValueError("Gateway needs settings or a prebuilt client.")
         self.settings = settings
-        self._client = client
-        self._async_client = async_client
+        # Which configuration this is, for once-per-configuration work: the settings, else
+        # the client the user passed (not our copy of it, which is per Gateway).
+        self._configuration: object = (
+            settings if settings is not None else id(client or async_client)
+        )
+        # Copies that keep our retry rule (no retries of errors that cannot heal).
+        self._client = guard_prebuilt(client) if client is not None else None
+        self._async_client = guard_prebuilt(async_client) if async_client is not None else None
         self.family = family
         self.drop_unsupported_params = drop_unsupported_params
         self.discover_families = discover_families
@@ -212,18 +220,23 @@ class Gateway:
         options: EmbeddingOptions,
         request_options: Mapping[str, Any] | None = None,
     ) -> list[list[float]]:
-        """Embed ``texts`` in batches (by count and size); vectors come back in input order."""
-        # Imported here: chat-only users do not pay for the embeddings module at import time.
-        from akile_core.embeddings import parse_embeddings, plan_requests
+        """Embed ``texts`` in batches (by count and size); vectors come back in input order.
 
+        Batches are as large as the model takes (``akile_core.embedding_batches``); one the
+        upstream refuses as too large is split, and the rest are sized to match.
+        """
+        # Imported here: chat-only users do not pay for the embeddings modules at import time.
+        from akile_core.embedding_batches import batch_limit
+        from akile_core.embeddings import batch_end, check_texts
+
+        check_texts(texts)
         vectors: list[list[float]] = []
-        for count, body in plan_requests(texts, options):
-            with self._errors(body, endpoint="embeddings"):
-                data = self.client().post(
-                    "/embeddings", cast_to=object, body=body, options=_opts(request_options)
-                )
-                data = _raise_error_body(data, body, self, endpoint="embeddings")
-            vectors += parse_embeddings(data, count)
+        start = 0
+        while start < len(texts):
+            size = batch_limit(options.model, options.batch_size)
+            end = batch_end(texts, start, size, options.max_batch_chars)
+            vectors += self._embed_batch(texts[start:end], options, request_options)
+            start = end
         return vectors
 
     async def aembed(
@@ -232,22 +245,99 @@ class Gateway:
         options: EmbeddingOptions,
         request_options: Mapping[str, Any] | None = None,
     ) -> list[list[float]]:
-        """Async :meth:`embed`; the batches are sent concurrently over the loop's pool."""
-        from akile_core.embeddings import parse_embeddings, plan_requests
+        """Async :meth:`embed`; the batches are sent concurrently over the loop's pool.
 
-        requests = plan_requests(texts, options)
-        client = await self.async_client()
+        The first failure cancels the batches still in flight (after a 401 or a missing model
+        the others would fail the same way, and each costs a request). While a model's batch
+        size is not yet known to work in this process, the first batch goes alone, so that a
+        refusal as too large costs one request instead of one per batch.
+        """
+        from akile_core.embedding_batches import batch_limit, is_confirmed
+        from akile_core.embeddings import batch_end, check_texts
 
-        async def send(count: int, body: dict[str, Any]) -> list[list[float]]:
+        check_texts(texts)
+        vectors: list[list[float]] = []
+        start = 0
+        size = batch_limit(options.model, options.batch_size)
+        if len(texts) > size and not is_confirmed(options.model, size):
+            start = batch_end(texts, 0, size, options.max_batch_chars)
+            vectors = await self._aembed_batch(texts[:start], options, request_options)
+            size = batch_limit(options.model, options.batch_size)
+        spans: list[tuple[int, int]] = []
+        while start < len(texts):
+            end = batch_end(texts, start, size, options.max_batch_chars)
+            spans.append((start, end))
+            start = end
+        parts = await _all_or_cancel(
+            [self._aembed_batch(texts[s:e], options, request_options) for s, e in spans]
+        )
+        return vectors + [vector for part in parts for vector in part]
+
+    def _embed_batch(
+        self,
+        batch: Sequence[str],
+        options: EmbeddingOptions,
+        request_options: Mapping[str, Any] | None,
+    ) -> list[list[float]]:
+        from akile_core.embedding_batches import batch_limit, confirm, smaller_batch
+        from akile_core.embeddings import embedding_body, parse_embeddings
+
+        body = embedding_body(batch, options)
+        try:
             with self._errors(body, endpoint="embeddings"):
-                data = await client.post(
+                data = self.client().post(
                     "/embeddings", cast_to=object, body=body, options=_opts(request_options)
                 )
                 data = _raise_error_body(data, body, self, endpoint="embeddings")
-            return parse_embeddings(data, count)
+        except BadRequestError as err:
+            size = smaller_batch(err, options.model, len(batch))
+            if size is None:
+                raise
+            _log.warning("Model %r takes at most %d texts a request.", options.model, size)
+            vectors: list[list[float]] = []
+            while len(vectors) < len(batch):
+                # Sized anew each time: a piece may teach a smaller size still.
+                size = batch_limit(options.model, options.batch_size)
+                piece = batch[len(vectors) : len(vectors) + size]
+                vectors += self._embed_batch(piece, options, request_options)
+            return vectors
+        confirm(options.model, len(batch))
+        return parse_embeddings(data, len(batch))
 
-        parts = await asyncio.gather(*(send(count, body) for count, body in requests))
-        return [vector for part in parts for vector in part]
+    async def _aembed_batch(
+        self,
+        batch: Sequence[str],
+        options: EmbeddingOptions,
+        request_options: Mapping[str, Any] | None,
+    ) -> list[list[float]]:
+        """Async :meth:`_embed_batch`; the pieces of a split batch also go concurrently."""
+        from akile_core.embedding_batches import batch_limit, confirm, smaller_batch
+        from akile_core.embeddings import embedding_body, parse_embeddings
+
+        body = embedding_body(batch, options)
+        try:
+            with self._errors(body, endpoint="embeddings"):
+                data = await (await self.async_client()).post(
+                    "/embeddings", cast_to=object, body=body, options=_opts(request_options)
+                )
+                data = _raise_error_body(data, body, self, endpoint="embeddings")
+        except BadRequestError as err:
+            size = smaller_batch(err, options.model, len(batch))
+            if size is None:
+                raise
+            _log.warning("Model %r takes at most %d texts a request.", options.model, size)
+            # The first piece alone (it may teach a smaller size still), then the rest at once.
+            first = await self._aembed_batch(batch[:size], options, request_options)
+            size = batch_limit(options.model, options.batch_size)
+            parts = await _all_or_cancel(
+                [
+                    self._aembed_batch(batch[start : start + size], options, request_options)
+                    for start in range(len(first), len(batch), size)
+                ]
+            )
+            return first + [vector for part in parts for vector in part]
+        confirm(options.model, len(batch))
+        return parse_embeddings(data, len(batch))
 
     def list_models(self) -> list[str]:
         """The model ids this key may use (``GET /v1/models``), sorted; families are learned."""
@@ -417,6 +507,18 @@ def connect_fields(model: object, **extra: Any) -> Gateway:
     return connect(**fields, **extra)
 
 
+async def _all_or_cancel(calls: list[Coroutine[Any, Any, _T]]) -> list[_T]:
+    """Run ``calls`` concurrently; on the first failure cancel the rest, then raise it."""
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 def _opts(options: Mapping[str, Any] | None) -> Any:
     return dict(options) if options else {}
 
@@ -525,7 +627,7 @@ def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
 
 def _first_discovery(gateway: Gateway) -> bool:
     """True once per configuration (settings, or the prebuilt client) and process."""
-    key = gateway.settings if gateway.settings is not None else id(gateway._client)
+    key = gateway._configuration
     with _warned_lock:
         first = key not in _discovered
         _discovered.add(key)

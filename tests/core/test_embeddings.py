@@ -84,3 +84,50 @@ def test_no_channel_for_an_embedding_model_names_embedding_models() -> None:
     assert "embedding model" in str(err) and "cannot embed" in str(err)
     chat = error_from_body(body, status=503, model="claude-opus-4-8")
     assert "embedding" not in str(chat)
+
+
+@pytest.mark.parametrize(
+    ("model", "asked", "expected"),
+    [
+        ("text-embedding-v3", 256, 10),  # DashScope
+        ("alibaba/text-embedding-v4", 256, 10),  # a vendor prefix does not hide it
+        ("text-embedding-v2", 256, 25),
+        ("gemini-embedding-001", 256, 100),
+        ("BAAI/bge-m3", 256, 64),
+        ("text-embedding-3-small", 256, 256),  # no known cap below the asked size
+        ("text-embedding-v3", 4, 4),  # a smaller asked size wins
+    ],
+)
+def test_batch_limit_per_model(model: str, asked: int, expected: int) -> None:
+    from akile_core.embedding_batches import batch_limit
+
+    assert batch_limit(model, asked) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "sent", "expected"),
+    [
+        ("Value error, batch size is invalid, it should not be larger than 10.: input", 32, 10),
+        ("input batch size 473 > maximum allowed batch size 64", 473, 64),
+        (
+            "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch",
+            150,
+            100,
+        ),
+        ("batch size too large", 40, 20),  # no number: halved
+        ("Too many inputs. The max number of inputs is 2048.", 3000, 2048),
+        ("messages: at least one message is required", 40, None),  # not a size refusal
+        ("batch size too large", 1, None),  # one text cannot be split
+    ],
+)
+def test_smaller_batch_reads_the_cap_from_the_refusal(
+    message: str, sent: int, expected: int | None
+) -> None:
+    from akile_core.embedding_batches import batch_limit, smaller_batch
+    from akile_core.errors import BadRequestError
+
+    model = f"model-for-{message[:12]}-{sent}"
+    error = BadRequestError(message, status_code=400)
+    assert smaller_batch(error, model, sent) == expected
+    if expected is not None:
+        assert batch_limit(model, 5000) == expected  # remembered for the model

@@ -299,3 +299,13 @@ CHANNELS = {
     name: claude_channel if family == "claude" else gemini_channel
     for name, family in LISTED.items()
 }
+
+
+async def dashscope_embeddings(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    """DashScope's text-embedding-v3: at most 10 texts a request (mem0ai/mem0#6861)."""
+    from tests.faults.server import embed_cap
+
+    return await embed_cap(w, body, "embed-cap:dashscope:10", attempt, headers)
+
+
+CHANNELS["text-embedding-v3"] = dashscope_embeddings

@@ -422,6 +422,58 @@ async def bad_key_echo(w, body, scenario, attempt, headers):  # type: ignore[no-
     return True
 
 
+# How upstreams refuse an embeddings batch as too large (HTTP 400), each quoted from a report.
+BATCH_TOO_LARGE = {
+    # DashScope text-embedding-v3/v4 (mem0ai/mem0#6861, memodb-io/memobase#142).
+    "dashscope": {
+        "error": {
+            "message": "<400> InternalError.Algo.InvalidParameter: Value error, batch size is "
+            "invalid, it should not be larger than {cap}.: input.contents",
+            "type": "InvalidParameter",
+            "code": "InvalidParameter",
+        }
+    },
+    # SiliconFlow (n4ze3m/page-assist#371).
+    "siliconflow": {
+        "code": 20042,
+        "message": "input batch size {sent} > maximum allowed batch size {cap}",
+        "data": None,
+    },
+    # Gemini batchEmbedContents (langchain-ai/langchainjs#4491).
+    "gemini": {
+        "error": {
+            "code": 400,
+            "message": "* BatchEmbedContentsRequest.requests: at most {cap} requests can be in "
+            "one batch",
+            "status": "INVALID_ARGUMENT",
+        }
+    },
+    # A refusal that names no number: the batch is halved.
+    "unnamed": {"error": {"message": "batch size too large", "type": "invalid_request_error"}},
+}
+
+
+async def embed_cap(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    """``embed-cap:<style>:<cap>``: batches over ``cap`` texts are refused in that style."""
+    _, style, cap = scenario.split(":")
+    sent = len(body["input"])
+    if sent > int(cap):
+        text = json.dumps(BATCH_TOO_LARGE[style]).replace("{cap}", cap).replace("{sent}", str(sent))
+        await _send(w, 400, json.loads(text))
+        return True
+    return await _ok(w, body)
+
+
+async def embed_fail_one(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    """A batch holding "boom" is refused at once (401); every other batch takes 0.3 s."""
+    if "boom" in body["input"]:
+        await _send(w, 401, BAD_KEY_EN)
+        return True
+    if attempt > 1:
+        await asyncio.sleep(0.3)
+    return await _ok(w, body)
+
+
 async def error_in_200(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
     # one-api relays some upstream failures as HTTP 200 with an error object.
     await _send(
@@ -641,6 +693,8 @@ USAGE = {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}
 SCENARIOS: dict[str, Handler] = {
     "sse": sse_dialect,
     "end": stream_ending,
+    "embed-cap": embed_cap,
+    "embed-fail-one": embed_fail_one,
     "ok": ok,
     "429": rate_limited,
     "once": fail_once,

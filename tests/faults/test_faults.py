@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -402,3 +403,56 @@ def test_a_cdn_origin_timeout_is_a_timeout_that_says_to_stream(
     err = info.value
     assert err.status_code == 524 and err.request_id == "req-524-fault"
     assert "HTTP 524" in str(err) and "stream" in str(err) and "CDN" in str(err)
+
+
+@pytest.fixture
+def prebuilt() -> Iterator[Callable[[Driver, FaultServer, int], dict[str, Any]]]:
+    """Clients the user built, over the SDK's own HTTP client (without our hooks); closed after."""
+    made: list[Any] = []
+
+    def make(driver: Driver, server: FaultServer, max_retries: int) -> dict[str, Any]:
+        own = {"api_key": KEY, "base_url": server.base_url, "max_retries": max_retries}
+        if driver.is_async:
+            # One connection per request, so that no socket outlives the test's event loop.
+            # (Limits of the httpx package this openai uses: httpx, or httpx2 from openai 3.)
+            limits = type(openai.DEFAULT_CONNECTION_LIMITS)(
+                max_connections=10, max_keepalive_connections=0
+            )
+            http = openai.DefaultAsyncHttpxClient(limits=limits)
+            made.append(openai.AsyncOpenAI(**own, timeout=3, http_client=http))
+            return {"async_client": made[-1]}
+        made.append(openai.OpenAI(**own, timeout=3))
+        return {"client": made[-1]}
+
+    yield make
+    for client in made:
+        if isinstance(client, openai.OpenAI):
+            client.close()
+
+
+@pytest.mark.parametrize("driver", DRIVERS, ids=ids(DRIVERS))
+@pytest.mark.parametrize("name", ["no-channel", "quota-en"])
+def test_a_prebuilt_client_does_not_retry_final_errors_either(
+    driver: Driver, name: str, fault_server: FaultServer, scenario: Any, prebuilt: Any
+) -> None:
+    model = scenario(name)
+    clients = prebuilt(driver, fault_server, max_retries=2)
+    llm = driver.model(fault_server, model, **clients)
+    with pytest.raises((akile_core.ModelNotFoundError, akile_core.QuotaExceededError)):
+        driver.run(llm, "hi", [])
+    # The SDK alone would send it 3 times; an async stream's body is unread when the SDK
+    # decides, so that one case keeps the SDK's retries (README, "Prebuilt clients").
+    expected = 3 if driver.is_async and driver.stream else 1
+    assert len(fault_server.attempts(model)) == expected
+    user_client = clients.get("client") or clients["async_client"]
+    assert user_client._should_retry.__self__ is user_client  # the user's object is untouched
+
+
+@pytest.mark.parametrize("driver", DRIVERS, ids=ids(DRIVERS))
+def test_a_prebuilt_client_still_retries_what_can_heal(
+    driver: Driver, fault_server: FaultServer, scenario: Any, prebuilt: Any
+) -> None:
+    model = scenario("once:503")
+    llm = driver.model(fault_server, model, **prebuilt(driver, fault_server, max_retries=2))
+    assert driver.run(llm, "again", []) == "echo: again"
+    assert len(fault_server.attempts(model)) == 2

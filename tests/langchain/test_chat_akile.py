@@ -118,7 +118,10 @@ def test_custom_clients_are_used() -> None:
         client=client,
         async_client=openai.AsyncOpenAI(api_key="k", base_url="http://127.0.0.1:9/v1"),
     )
-    assert llm._gateway.client() is client
+    used = llm._gateway.client()
+    # A copy that keeps the client's own pool and settings (and our no-retry rule for errors
+    # that cannot heal: tests/faults/test_faults.py, prebuilt-client tests).
+    assert used._client is client._client and used.base_url == client.base_url
 
 
 # -- replayed --------------------------------------------------------------------------------

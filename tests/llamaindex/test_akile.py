@@ -94,7 +94,10 @@ def test_only_set_parameters_are_sent() -> None:
 
 def test_custom_client() -> None:
     client = openai.OpenAI(api_key="k", base_url="http://127.0.0.1:9/v1")
-    assert Akile(model="m", client=client)._gateway.client() is client
+    used = Akile(model="m", client=client)._gateway.client()
+    # A copy that keeps the client's own pool and settings (and our no-retry rule for errors
+    # that cannot heal: tests/faults/test_faults.py, prebuilt-client tests).
+    assert used._client is client._client and used.base_url == client.base_url
 
 
 # -- replayed --------------------------------------------------------------------------------
