@@ -179,7 +179,7 @@ class Gateway:
         request_id = request_id_in_headers(events.response.headers)
         with self._errors(body), events:
             for chunk in events:
-                delta = state.feed(_raise_error_body(chunk, body, self, request_id=request_id))
+                delta = self._read_chunk(chunk, body, state, request_id)
                 if delta is not None:
                     yield delta
             state.check_complete()
@@ -209,10 +209,21 @@ class Gateway:
         with self._errors(body):
             async with events:
                 async for chunk in events:
-                    delta = state.feed(_raise_error_body(chunk, body, self, request_id=request_id))
+                    delta = self._read_chunk(chunk, body, state, request_id)
                     if delta is not None:
                         yield delta
             state.check_complete()
+
+    def _read_chunk(
+        self, chunk: object, body: Mapping[str, Any], state: StreamState, request_id: str | None
+    ) -> Delta | None:
+        """One stream event: raise the mapped error if it reports one, else what it adds."""
+        delta = state.feed(
+            _raise_error_body(chunk, body, self, request_id=request_id, finish_check=False)
+        )
+        if state.finish_reason == "error":  # read by feed already: no second look at choices
+            _raise_error_body(_ERROR_FINISH_BODY, body, self, request_id=request_id)
+        return delta
 
     def embed(
         self,
@@ -529,6 +540,7 @@ def _raise_error_body(
     gateway: Gateway,
     endpoint: str = "chat",
     request_id: str | None = None,
+    finish_check: bool = True,
 ) -> object:
     """Raise the mapped error if an HTTP 200 body or stream event reports a failure.
 
@@ -538,14 +550,17 @@ def _raise_error_body(
     openrouter.ai/docs/api-reference/streaming, "Handling Errors During Streaming"), or a
     choice that finished with ``finish_reason: "error"``. A JSON body sent with a non-JSON
     content type (some proxies say ``text/plain``) reaches us as text from the SDK, and is
-    decoded here.
+    decoded here. Streams pass ``finish_check=False`` and check the finish reason that
+    ``StreamState.feed`` reads anyway (one look at the choices per chunk, not two).
     """
     if isinstance(data, str) and data.lstrip().startswith("{"):
         try:
             data = json.loads(data)
         except ValueError:
             pass
-    if isinstance(data, Mapping) and (data.get("error") or _finished_with_error(data)):
+    if isinstance(data, Mapping) and (
+        data.get("error") or (finish_check and _finished_with_error(data))
+    ):
         raise error_from_body(
             data if data.get("error") else _ERROR_FINISH_BODY,
             status=None,
