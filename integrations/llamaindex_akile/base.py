@@ -29,6 +29,7 @@ from llama_index.core.llms.llm import ToolSelection
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
+from akile_core.arguments import declared_names, read_arguments
 from akile_core.config import construct_checked
 from akile_core.gateway import connect_fields
 from akile_core.request import build_body, split_request_options
@@ -152,24 +153,12 @@ class Akile(FunctionCallingLLM):
     @model_validator(mode="before")
     @classmethod
     def _read_arguments(cls, data: Any) -> Any:
+        # pydantic would ignore an unknown argument, so `Akile(top_p=0.9)` would quietly send
+        # no top_p: OpenAI/OpenAILike names are taken, others refused with the field to use.
         if not isinstance(data, dict):
             return data
-        if "api_base" in data:  # what OpenAI/OpenAILike users already write
-            data = dict(data)
-            api_base = data.pop("api_base")
-            data.setdefault("base_url", api_base)
-        # pydantic would ignore an unknown argument, so `Akile(top_p=0.9)` would quietly send
-        # no top_p: say where body parameters go instead.
-        known = set(cls.model_fields) | {"class_name"}
-        unknown = sorted(k for k in data if k not in known)
-        if unknown:
-            # Only numbers are echoed: a string may be a key under another name.
-            spelled = ", ".join(f"{k!r}: {_echo(data[k])}" for k in unknown)
-            raise ValueError(
-                f"unknown argument {', '.join(map(repr, unknown))}: pass request body "
-                f"parameters as additional_kwargs={{{spelled}}}."
-            )
-        return data
+        known = declared_names(cls.model_fields) | {"class_name"}
+        return read_arguments(data, known, body_field="additional_kwargs")
 
     @model_validator(mode="after")
     def _connect(self) -> Akile:
@@ -374,8 +363,3 @@ class Akile(FunctionCallingLLM):
                 f"{(response.message.content or '')[:200]!r}"
             )
         return selections
-
-
-def _echo(value: object) -> str:
-    """A value as it may appear in a message: numbers and flags as they are, the rest elided."""
-    return repr(value) if value is None or isinstance(value, (int, float, bool)) else "..."

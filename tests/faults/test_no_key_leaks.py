@@ -47,7 +47,9 @@ CONSTRUCTOR_ERRORS: list[tuple[type[Any], dict[str, Any], str]] = [
     (ChatAkile, {"temperature": "hot"}, "temperature: Input should be a valid number"),
     (Akile, {"temperature": "hot"}, "temperature: Input should be a valid number"),
     (Akile, {"top_p": 0.9}, "additional_kwargs={'top_p': 0.9}"),
-    (Akile, {"openai_api_key": KEY}, "unknown argument 'openai_api_key'"),
+    (Akile, {"openai_api_key": KEY}, "both 'openai_api_key' and 'api_key' were given"),
+    (ChatAkile, {"openai_proxy": "http://user:AK-Zq8Wm3Xk5Tn7Rv2Hy4@proxy:3128"}, "prebuilt"),
+    (ChatAkile, {"openai_secret": KEY}, "model_kwargs={'openai_secret': ...}"),
     (AkileEmbeddings, {"dimensions": 0}, "dimensions must be a positive integer"),
     (AkileEmbedding, {"dimensions": 0}, "dimensions must be a positive integer"),
 ]
