@@ -14,12 +14,14 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTE = ROOT / "cassettes" / "demo" / "demo.yaml"
 REPLAY_MODEL = "qwen2.5-coder-0.5b-instruct"
+REPLAY_SAMPLING: dict[str, Any] = {"temperature": 0}
 
 
 class City(BaseModel):
@@ -34,11 +36,11 @@ def get_weather(city: str) -> str:
     return f"Sunny, 22 °C in {city}"
 
 
-def langchain_part(model: str) -> None:
+def langchain_part(model: str, sampling: dict[str, Any]) -> None:
     from langchain_akile import ChatAkile
 
     print("== LangChain: ChatAkile ==")
-    llm = ChatAkile(model=model, temperature=0, max_tokens=60)
+    llm = ChatAkile(model=model, max_tokens=60, **sampling)
     messages = [
         ("system", "You are a helpful assistant. Answer in one short sentence."),
         ("user", "What is the capital of France?"),
@@ -56,13 +58,13 @@ def langchain_part(model: str) -> None:
     print("structured:", repr(city))
 
 
-def llamaindex_part(model: str) -> None:
+def llamaindex_part(model: str, sampling: dict[str, Any]) -> None:
     from llama_index.core.llms import ChatMessage
 
     from llamaindex_akile import Akile
 
     print("== LlamaIndex: Akile ==")
-    llm = Akile(model=model, temperature=0, max_tokens=60)
+    llm = Akile(model=model, max_tokens=60, **sampling)
     messages = [
         ChatMessage(
             role="system", content="You are a helpful assistant. Answer in one short sentence."
@@ -113,8 +115,10 @@ def main() -> int:
             f"Live: talking to {os.environ.get('AKILE_BASE_URL', 'https://aigateway.akile.ai/v1')} "
             f"with model {model}.\n"
         )
-        langchain_part(model)
-        llamaindex_part(model)
+        # Live models keep their own sampling defaults: claude-opus-4-8 takes no temperature,
+        # and sending one would only earn a ParameterDroppedWarning.
+        langchain_part(model, {})
+        llamaindex_part(model, {})
         return 0
     if args.record:
         print(
@@ -128,8 +132,9 @@ def main() -> int:
             "Set AKILE_API_KEY=AK-... to talk to the AK AI Gateway instead.\n"
         )
     with cassette(args.record):
-        langchain_part(REPLAY_MODEL)
-        llamaindex_part(REPLAY_MODEL)
+        # The recording pinned temperature 0 so that its answers repeat.
+        langchain_part(REPLAY_MODEL, REPLAY_SAMPLING)
+        llamaindex_part(REPLAY_MODEL, REPLAY_SAMPLING)
     return 0
 
 

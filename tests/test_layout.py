@@ -112,3 +112,30 @@ def test_the_floor_lane_installs_the_declared_floors() -> None:
     for package in ("openai", "langchain-core", "llama-index-core"):
         floor = re.search(rf'"{package}(?:\[[a-z,]+\])?>=([0-9.]+)', pyproject)
         assert floor is not None and floor.group(1) == pins[package], package
+
+
+@pytest.mark.parametrize(
+    ("statement", "missing", "extra"),
+    [
+        ("from llama_index.llms.akile import Akile", "llama_index.core", "llamaindex"),
+        ("from llamaindex_akile import AkileEmbedding", "llama_index.core", "llamaindex"),
+        ("from langchain_akile import ChatAkile", "langchain_core", "langchain"),
+        ("from langchain_akile import AkileEmbeddings", "langchain_core", "langchain"),
+    ],
+)
+def test_a_missing_extra_names_the_extra_to_install(
+    statement: str, missing: str, extra: str
+) -> None:
+    # The framework is hidden from the import system, as in an install with the other extra only.
+    code = (
+        "import sys\n"
+        "class Hide:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == {missing!r} or name.startswith({missing + '.'!r}):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Hide())\n"
+        f"{statement}\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert f'pip install "akile-integrations[{extra}]"' in run.stderr

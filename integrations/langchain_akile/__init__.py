@@ -7,8 +7,9 @@ class is used.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from akile_core.extras import LANGCHAIN, import_class
 
 if TYPE_CHECKING:
     from langchain_akile.chat_models import ChatAkile
@@ -24,7 +25,7 @@ _MODULES = {
 
 def __getattr__(name: str) -> Any:
     if name in _MODULES:
-        return getattr(import_module(_MODULES[name]), name)
+        return import_class(_MODULES[name], name, LANGCHAIN)
     raise AttributeError(f"module 'langchain_akile' has no attribute {name!r}")
 
 

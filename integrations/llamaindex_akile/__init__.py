@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from akile_core.extras import LLAMAINDEX, import_class
 
 if TYPE_CHECKING:
     from llamaindex_akile.base import Akile
@@ -20,7 +21,7 @@ _MODULES = {"Akile": "llamaindex_akile.base", "AkileEmbedding": "llamaindex_akil
 
 def __getattr__(name: str) -> Any:
     if name in _MODULES:
-        return getattr(import_module(_MODULES[name]), name)
+        return import_class(_MODULES[name], name, LLAMAINDEX)
     raise AttributeError(f"module 'llamaindex_akile' has no attribute {name!r}")
 
 
