@@ -13,7 +13,10 @@ from typing import Any
 from akile_cli.main import EXIT_FAILED, EXIT_OK, exit_code, settings
 from akile_cli.terminal import Terminal
 
-HELP = "/system TEXT sets the system prompt, /reset forgets the conversation, /exit leaves."
+HELP = (
+    "/system TEXT sets the system prompt, /reset forgets the conversation, /help shows this, "
+    "/exit leaves."
+)
 
 
 class Conversation:
@@ -107,6 +110,8 @@ def handle_command(text: str, conversation: Conversation, term: Terminal) -> boo
     if name == "/reset":
         conversation.history.clear()
         term.print(term.paint("(conversation forgotten)", "dim"))
+    elif name == "/help":
+        term.print(term.paint(f"({HELP})", "dim"))
     elif name == "/system":
         conversation.system = rest.strip() or None
         shown = (

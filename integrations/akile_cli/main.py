@@ -58,21 +58,29 @@ def parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    top.add_argument("--base-url", help="API root (default: AKILE_BASE_URL, else the gateway)")
-    top.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
-    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    _connection_options(top, defaults=True)
+    # The same options after the subcommand (`akile chat -m M --base-url URL`), as most CLIs
+    # take them; there they default to "not given", so they never undo one given before.
+    common = argparse.ArgumentParser(add_help=False)
+    _connection_options(common, defaults=False)
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
 
     models = commands.add_parser(
-        "models", help="the models your key may use, with what the model table knows of them"
+        "models",
+        parents=[common],
+        help="the models your key may use, with what the model table knows of them",
     )
     models.add_argument("--json", action="store_true", help="machine-readable output")
 
     chat = commands.add_parser(
         "chat",
+        parents=[common],
         help="chat in the terminal (streaming), or answer one question",
         description="Interactive: type a message, Enter sends; /system TEXT sets the system "
-        "prompt, /reset starts over, /exit (or Ctrl-D) leaves, Ctrl-C stops one answer. "
-        "One-shot: akile chat -m MODEL 'question', or pipe the question on stdin.",
+        "prompt, /reset starts over, /help lists these, /exit (or Ctrl-D) leaves, Ctrl-C stops "
+        "one answer. One-shot: akile chat -m MODEL 'question', or pipe the question on stdin. "
+        "The key comes from AKILE_API_KEY only, never the command line (shell history).",
     )
     chat.add_argument("-m", "--model", required=True, help="a model name of your key")
     chat.add_argument("prompt", nargs="*", help="ask this once and exit")
@@ -86,8 +94,9 @@ def parser() -> argparse.ArgumentParser:
 
     doctor = commands.add_parser(
         "doctor",
+        parents=[common],
         help="probe what a model's channel accepts, with small cheap requests",
-        description="Sends about 25 small requests (each with a low max_tokens and the "
+        description=f"Sends {_probe_count()} small requests (each with a low max_tokens and the "
         "timeout) and prints what the channel accepts, rejects or silently ignores, the "
         "gateway's version and the tokens spent. --save writes the findings where ChatAkile "
         "and Akile read them (AKILE_PROFILES_FILE).",
@@ -98,10 +107,44 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _connection_options(target: argparse.ArgumentParser, *, defaults: bool) -> None:
+    unset = argparse.SUPPRESS
+    target.add_argument(
+        "--base-url",
+        default=None if defaults else unset,
+        help="API root (default: AKILE_BASE_URL, else the gateway)",
+    )
+    target.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0 if defaults else unset,
+        help="seconds per request (default 60)",
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("akile-integrations")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
+def _probe_count() -> int:
+    from akile_cli.probes import probes
+
+    return len(probes(reasoning_max_tokens=1))
+
+
 def main(argv: Sequence[str] | None = None, terminal: Terminal | None = None) -> int:
     """Run the command; return its exit code."""
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
     term = terminal or Terminal()
+    if args.command is None:  # `akile` alone: what it can do, not an error
+        top.print_help()
+        return EXIT_OK
     command: Callable[[argparse.Namespace, Terminal], int]
     if args.command == "models":
         from akile_cli.models_command import run as command

@@ -219,3 +219,50 @@ def test_a_missing_key_and_an_unreachable_gateway_have_their_exit_codes() -> Non
         assert (run.code, "AKILE_API_KEY" in run.err) == (3, True), run.err
         run = akile("--timeout", "2", *command, base_url="http://127.0.0.1:9/v1")
         assert (run.code, "Could not reach the gateway" in run.err) == (4, True), run.err
+
+
+def test_akile_alone_prints_help_and_version_is_there() -> None:
+    run = akile()
+    assert run.code == 0 and "usage: akile" in run.out and "COMMAND" in run.out
+    from importlib.metadata import version as installed
+
+    version = akile("--version")
+    assert version.code == 0 and version.out.strip() == f"akile {installed('akile-integrations')}"
+
+
+def test_doctor_help_counts_the_requests_it_sends() -> None:
+    from akile_cli.probes import probes
+
+    run = akile("doctor", "--help")
+    assert f"Sends {len(probes(reasoning_max_tokens=1))} small requests" in " ".join(
+        run.out.split()
+    )
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["--base-url", "{url}", "--timeout", "2", "chat", "-m", "m", "hi"],
+        ["chat", "-m", "m", "hi", "--base-url", "{url}", "--timeout", "2"],
+        ["--timeout", "2", "chat", "--base-url", "{url}", "-m", "m", "hi"],
+    ],
+)
+def test_global_options_go_before_or_after_the_command(order: list[str]) -> None:
+    # Before: options after the subcommand were "unrecognized arguments" (exit 2).
+    url = "http://127.0.0.1:9/v1"
+    run = akile(*(a.replace("{url}", url) for a in order))
+    assert run.code == 4, run.err  # unreachable: the URL given was used, wherever it stood
+    assert url in run.err
+
+
+def test_help_in_chat_lists_the_commands() -> None:
+    import io
+
+    from akile_cli.chat import Conversation, handle_command
+    from akile_cli.main import parser
+    from akile_cli.terminal import Terminal
+
+    out = io.StringIO()
+    conversation = Conversation(parser().parse_args(["chat", "-m", "m"]))
+    assert handle_command("/help", conversation, Terminal(out, io.StringIO())) is False
+    assert "/system TEXT" in out.getvalue() and "unknown command" not in out.getvalue()
