@@ -10,6 +10,7 @@ the job goes on in order. So each size costs at most one refused request per pro
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 
@@ -46,6 +47,7 @@ _TOO_LARGE = tuple(
     )
 )
 
+_log = logging.getLogger("akile")
 _lock = threading.Lock()
 # Per model name: the cap an upstream told us in this process (only ever lowered), and the
 # largest batch that went through, so async calls know when a first probing batch is needed.
@@ -78,7 +80,7 @@ def smaller_batch(error: BaseException, model: str, sent: int) -> int | None:
     """The batch size to retry with if ``error`` refused a batch of ``sent`` texts as too large.
 
     ``None`` when the error is something else, or the batch cannot be split further. The new
-    size is remembered for ``model``.
+    size is remembered for ``model``, and logged (WARNING, logger ``akile``).
     """
     if not isinstance(error, BadRequestError) or sent <= 1:
         return None
@@ -90,6 +92,7 @@ def smaller_batch(error: BaseException, model: str, sent: int) -> int | None:
     with _lock:
         _learned[name] = min(_learned.get(name, size), size)
         _confirmed[name] = min(_confirmed.get(name, 0), size)
+    _log.warning("Model %r takes at most %d texts a request; splitting the batch.", model, size)
     return size
 
 

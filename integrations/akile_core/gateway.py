@@ -304,7 +304,6 @@ class Gateway:
             size = smaller_batch(err, options.model, len(batch))
             if size is None:
                 raise
-            _log.warning("Model %r takes at most %d texts a request.", options.model, size)
             vectors: list[list[float]] = []
             while len(vectors) < len(batch):
                 # Sized anew each time: a piece may teach a smaller size still.
@@ -336,7 +335,6 @@ class Gateway:
             size = smaller_batch(err, options.model, len(batch))
             if size is None:
                 raise
-            _log.warning("Model %r takes at most %d texts a request.", options.model, size)
             # The first piece alone (it may teach a smaller size still), then the rest at once.
             first = await self._aembed_batch(batch[:size], options, request_options)
             size = batch_limit(options.model, options.batch_size)
