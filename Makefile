@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo format lint typecheck test check check-floor record bench clean
+.PHONY: install demo format lint typecheck test check check-floor check-install record bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ $(FLOOR_VENV)/.installed: pyproject.toml ci/floor-constraints.txt
 check-floor: $(FLOOR_VENV)/.installed
 	$(FLOOR_VENV)/bin/python -c "import openai, langchain_core, llama_index.core, sys; print('floor:', sys.version.split()[0], 'openai', openai.__version__, 'langchain-core', langchain_core.__version__, 'llama-index-core', llama_index.core.__version__)"
 	$(FLOOR_VENV)/bin/pytest
+
+# The README's from-source install: the wheel with each extra alone in a clean virtualenv,
+# every public class imported, the other framework absent, the seed example run (ci/check-install.sh).
+check-install: $(STAMP)
+	PYTHON=$(PYTHON) DEV_PYTHON=$(BIN)/python ci/check-install.sh
 
 # Re-record every cassette: against the real gateway when AKILE_API_KEY is set, otherwise
 # against the local recording server (../shared/recording-server/start.sh).
