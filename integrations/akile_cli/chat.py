@@ -138,12 +138,12 @@ def answer(
         for delta in deltas:
             if delta.reasoning:
                 if not thinking:
-                    term.print(term.paint("thinking: ", "dim", "bold"), end="")
+                    term.aside(term.paint("thinking: ", "dim", "bold"), end="")
                     thinking = True
-                term.print(term.paint(delta.reasoning, "dim"), end="")
+                term.aside(term.paint(delta.reasoning, "dim"), end="")
             if delta.content:
                 if thinking:
-                    term.print("\n")
+                    term.aside("\n")
                     thinking = False
                 text.append(delta.content)
                 term.print(delta.content, end="")
@@ -152,14 +152,14 @@ def answer(
         deltas.close()  # closes the HTTP response: the gateway stops generating
     term.print()
     if stopped:
-        term.print(term.paint("[stopped]", "yellow"))
+        term.aside(term.paint("[stopped]", "yellow"))
     conversation.history += [
         {"role": "user", "content": question},
         {"role": "assistant", "content": "".join(text)},
     ]
     if show_usage and state.usage is not None:
         usage = state.usage
-        term.print(
+        term.aside(
             term.paint(
                 f"[{usage.input_tokens} prompt + {usage.output_tokens} completion tokens]", "dim"
             )

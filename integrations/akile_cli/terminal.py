@@ -18,6 +18,9 @@ class Terminal:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.colour = _wants_colour(self.out)
+        # On a terminal everything reads in one place; when stdout is piped or redirected it
+        # carries the answer alone, and the rest (thinking, usage, notes) goes to stderr.
+        self.interactive = self.out.isatty()
         self.live = self.err.isatty()  # progress lines are redrawn only on a terminal
         self._progress_width = 0
 
@@ -32,6 +35,12 @@ class Terminal:
         """Write to ``out`` and flush (answers stream as they arrive)."""
         self.out.write(text + end)
         self.out.flush()
+
+    def aside(self, text: str = "", *, end: str = "\n") -> None:
+        """Write what is not the answer: beside it on a terminal, else to ``err``."""
+        stream = self.out if self.interactive else self.err
+        stream.write(text + end)
+        stream.flush()
 
     def warn(self, text: str) -> None:
         """Write a message to ``err``, after clearing any progress line."""

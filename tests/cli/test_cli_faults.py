@@ -180,7 +180,9 @@ def test_chat_shows_reasoning_apart_and_usage(fault_server: FaultServer) -> None
         base_url=fault_server.base_url,
     )
     assert run.code == 0, run.err
-    assert run.out == "thinking: Let me think.\n\necho: Why?\n[5 prompt + 3 completion tokens]\n"
+    # Piped: stdout holds the answer alone; thinking and usage go to stderr.
+    assert run.out == "echo: Why?\n"
+    assert run.err == "thinking: Let me think.\n\n[5 prompt + 3 completion tokens]\n"
 
 
 def test_chat_reads_the_question_from_stdin(fault_server: FaultServer) -> None:

@@ -84,6 +84,8 @@ def test_a_one_shot_chat_on_a_recorded_server(cassette: Path, record_mode: str) 
     question = "What is the capital of France? One sentence."
     chat = replayed(cassette, record_mode, "chat", "-m", TEST_MODEL, "--max-tokens", "30", question)
     assert chat.code == 0, chat.err
-    answer, usage = chat.out.strip().splitlines()
+    # Piped: the answer alone on stdout, the usage on stderr.
+    (answer,) = chat.out.strip().splitlines()
     assert "Paris" in answer
+    usage = chat.err.strip()
     assert usage.startswith("[") and usage.endswith(" completion tokens]")
