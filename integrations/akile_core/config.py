@@ -8,13 +8,14 @@ message that says what to change, instead of as an HTTP error later.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr, ValidationError
 
+from akile_core.arguments import declared_names, read_arguments
 from akile_core.errors import AkileConfigError
 
 DEFAULT_BASE_URL = "https://aigateway.akile.ai/v1"
@@ -125,17 +126,31 @@ def _check_max_retries(max_retries: int | None) -> int:
     return max_retries
 
 
-def construct_checked(init: Callable[..., None], owner: str, arguments: dict[str, Any]) -> None:
-    """Run a pydantic ``__init__``; turn its ``ValidationError`` into our ``AkileConfigError``.
+def construct_checked(
+    init: Callable[..., None],
+    model_class: type[Any],
+    arguments: dict[str, Any],
+    *,
+    body_field: str | None = None,
+    also_known: Collection[str] = (),
+) -> None:
+    """Run a pydantic ``__init__`` after checking its arguments; every problem is ours to say.
 
-    pydantic's error text quotes the input (``input_value={'api_key': 'AK-12...``), so the
-    first characters of a key passed as an argument would show in every constructor error;
-    ours names the argument and the fix only. The new error is raised outside the ``except``
-    block so that not even ``__context__`` keeps pydantic's.
+    Arguments pass through :func:`akile_core.arguments.read_arguments` first (other
+    integrations' names for the key and URL taken, unknown ones refused: pydantic would ignore
+    them). A ``ValidationError`` becomes our ``AkileConfigError``: pydantic's text quotes the
+    input (``input_value={'api_key': 'AK-12...``), so the first characters of a key passed as
+    an argument would show in every constructor error; ours names the argument and the fix
+    only. The new error is raised outside the ``except`` block so that not even
+    ``__context__`` keeps pydantic's.
     """
+    owner = model_class.__name__
     try:
-        init(**arguments)
+        known = declared_names(model_class.model_fields) | frozenset(also_known)
+        init(**read_arguments(arguments, known, body_field))
         return
+    except AkileConfigError as exc:
+        error = AkileConfigError(f"{owner}: {exc}")
     except ValidationError as exc:
         error = config_error_from(exc, owner)
     raise error

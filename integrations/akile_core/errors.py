@@ -447,12 +447,7 @@ def error_from_body(
     else:
         hint = None
     target = _adapt(cls, family)
-    where = [f"HTTP {status_code}"]
-    if model:
-        where.append(f"model {model!r}")
-    if request_id:
-        where.append(f"request id {request_id}")
-    text = f"{cls.title} ({', '.join(where)}): {gateway_message}"
+    text = f"{cls.title} ({_where(status_code, model, request_id)}): {gateway_message}"
     err = target(
         text,
         status_code=status_code,
@@ -560,14 +555,10 @@ def cdn_timeout(
     family: ErrorFamily | None,
 ) -> AkileTimeoutError:
     """The timeout error for a CDN that gave up waiting for the gateway (HTTP 524)."""
-    where = [f"HTTP {exc.status_code}"]
-    if model:
-        where.append(f"model {model!r}")
     request_id = _request_id(exc)
-    if request_id:
-        where.append(f"request id {request_id}")
+    where = _where(exc.status_code, model, request_id)
     err = _adapt(AkileTimeoutError, family)(
-        f"The answer took longer than the CDN in front of the gateway waits ({', '.join(where)})"
+        f"The answer took longer than the CDN in front of the gateway waits ({where})"
         f"{_at(base_url)}. What to do: stream the answer (streaming=True or .stream() in "
         "LangChain, stream_chat in LlamaIndex) so the first bytes arrive at once, or ask for "
         "less (max_tokens).",
@@ -577,6 +568,16 @@ def cdn_timeout(
     err.request_id = request_id
     err.response = exc.response
     return err
+
+
+def _where(status_code: int, model: str | None, request_id: str | None) -> str:
+    """``HTTP 400, model 'm', request id r``: what a message says the failure was about."""
+    where = [f"HTTP {status_code}"]
+    if model:
+        where.append(f"model {model!r}")
+    if request_id:
+        where.append(f"request id {request_id}")
+    return ", ".join(where)
 
 
 def _cause_of(exc: BaseException) -> str:

@@ -31,7 +31,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, Gateway, StreamState
-from akile_core.arguments import declared_names, read_arguments
 from akile_core.config import construct_checked
 from akile_core.gateway import connect_fields
 from akile_core.request import build_body, split_request_options
@@ -143,16 +142,7 @@ class ChatAkile(BaseChatModel):
     _gateway: Gateway = PrivateAttr()
 
     def __init__(self, **kwargs: Any) -> None:
-        construct_checked(super().__init__, "ChatAkile", kwargs)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_arguments(cls, data: Any) -> Any:
-        # pydantic would ignore an unknown argument (ChatOpenAI's openai_proxy= would quietly
-        # not proxy): ChatOpenAI's names for the key and URL are taken, others refused.
-        if not isinstance(data, dict):
-            return data
-        return read_arguments(data, declared_names(cls.model_fields), "model_kwargs")
+        construct_checked(super().__init__, type(self), kwargs, body_field="model_kwargs")
 
     @model_validator(mode="after")
     def _connect(self) -> Self:

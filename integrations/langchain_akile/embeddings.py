@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
 from akile_core import Gateway
-from akile_core.arguments import declared_names, read_arguments
 from akile_core.config import construct_checked
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
 from akile_core.gateway import connect_fields
@@ -62,16 +61,7 @@ class AkileEmbeddings(BaseModel, Embeddings):
     _options: EmbeddingOptions = PrivateAttr()
 
     def __init__(self, **kwargs: Any) -> None:
-        construct_checked(super().__init__, "AkileEmbeddings", kwargs)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_arguments(cls, data: Any) -> Any:
-        # pydantic would ignore an unknown argument (ChatOpenAI's openai_proxy= would quietly
-        # not proxy): ChatOpenAI's names for the key and URL are taken, others refused.
-        if not isinstance(data, dict):
-            return data
-        return read_arguments(data, declared_names(cls.model_fields), None)
+        construct_checked(super().__init__, type(self), kwargs)
 
     @model_validator(mode="after")
     def _connect(self) -> Self:

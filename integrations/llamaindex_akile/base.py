@@ -29,7 +29,6 @@ from llama_index.core.llms.llm import ToolSelection
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
-from akile_core.arguments import declared_names, read_arguments
 from akile_core.config import construct_checked
 from akile_core.gateway import connect_fields
 from akile_core.request import build_body, split_request_options
@@ -148,17 +147,13 @@ class Akile(FunctionCallingLLM):
     _gateway: Gateway = PrivateAttr()
 
     def __init__(self, **kwargs: Any) -> None:
-        construct_checked(super().__init__, "Akile", kwargs)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_arguments(cls, data: Any) -> Any:
-        # pydantic would ignore an unknown argument, so `Akile(top_p=0.9)` would quietly send
-        # no top_p: OpenAI/OpenAILike names are taken, others refused with the field to use.
-        if not isinstance(data, dict):
-            return data
-        known = declared_names(cls.model_fields) | {"class_name"}
-        return read_arguments(data, known, body_field="additional_kwargs")
+        construct_checked(
+            super().__init__,
+            type(self),
+            kwargs,
+            body_field="additional_kwargs",
+            also_known=("class_name",),  # LlamaIndex's from_dict passes it
+        )
 
     @model_validator(mode="after")
     def _connect(self) -> Akile:

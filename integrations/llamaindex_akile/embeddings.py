@@ -8,7 +8,6 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
-from akile_core.arguments import declared_names, read_arguments
 from akile_core.config import construct_checked
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
 from akile_core.gateway import connect_fields
@@ -62,15 +61,7 @@ class AkileEmbedding(BaseEmbedding):
 
     def __init__(self, **data: Any) -> None:
         data.setdefault("embed_batch_size", DEFAULT_BATCH_SIZE)
-        construct_checked(super().__init__, "AkileEmbedding", data)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_arguments(cls, data: Any) -> Any:
-        # `api_base` is what OpenAIEmbedding users already write; unknown names are refused.
-        if not isinstance(data, dict):
-            return data
-        return read_arguments(data, declared_names(cls.model_fields) | {"class_name"})
+        construct_checked(super().__init__, type(self), data, also_known=("class_name",))
 
     @model_validator(mode="after")
     def _connect(self) -> AkileEmbedding:
