@@ -169,7 +169,7 @@ def render(
     lines += [
         "",
         "# Conservative defaults for a family's names the table does not list (model-profiles.md, 5.4).",
-        "FAMILIES: tuple[tuple[str, dict[str, Any]], ...] = (",
+        "FAMILY_DEFAULTS: tuple[tuple[str, dict[str, Any]], ...] = (",
     ]
     for family in families:
         defaults = {k: family[k] for k in KEY_ORDER if k in family}

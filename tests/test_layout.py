@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import subprocess
 import sys
@@ -22,6 +23,142 @@ def imported_roots(package: str) -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 roots.add(node.module.split(".")[0])
     return roots
+
+
+def module_names() -> dict[str, Path]:
+    """Every module under integrations/, by dotted name."""
+    names = {}
+    for path in INTEGRATIONS.rglob("*.py"):
+        parts = list(path.relative_to(INTEGRATIONS).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        names[".".join(parts)] = path
+    return names
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports, at the top or inside functions alike."""
+    modules = module_names()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:  # `from akile_core import errors` names a module
+                    full = f"{node.module}.{alias.name}"
+                    imported.add(full if full in modules else node.module)
+        graph[name] = {other for other in imported if other in modules and other != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles (strongly connected groups of more than one module)."""
+    found: list[list[str]] = []
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for other in sorted(graph[module]):
+            if other not in order:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], order[other])
+        if low[module] == order[module]:
+            group = stack[stack.index(module) :]
+            del stack[stack.index(module) :]
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    # Function-level imports count: hiding a cycle inside a function still makes modules
+    # depend on each other's internals (the old families <-> profiles <-> saved_profiles).
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_cli_uses_the_core_and_not_the_frameworks() -> None:
+    assert imported_roots("akile_cli") & {"langchain_akile", "llamaindex_akile", "llama_index"} == (
+        set()
+    )
+
+
+def test_the_core_never_imports_the_cli() -> None:
+    assert "akile_cli" not in imported_roots("akile_core")
+
+
+# The largest module, langchain_akile/chat_models.py, is the whole BaseChatModel surface (about
+# 470 lines); a module past this size has usually grown a second job.
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_larger_than_the_limit() -> None:
+    sizes = {
+        name: len(path.read_text("utf-8").splitlines()) for name, path in module_names().items()
+    }
+    assert {name: size for name, size in sizes.items() if size > MAX_MODULE_LINES} == {}
+
+
+def _is_state(value: ast.expr | None) -> bool:
+    """A module-level value that is changed later: a container, a lock, or a None to fill."""
+    if isinstance(value, (ast.Dict, ast.Set, ast.List)):
+        return True
+    if isinstance(value, ast.Constant):
+        return value.value is None
+    if isinstance(value, ast.Call):
+        func = value.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return called in {"set", "dict", "list", "OrderedDict", "WeakKeyDictionary", "LRU", "Lock"}
+    return False
+
+
+def test_module_state_is_defined_at_the_top_of_its_module() -> None:
+    # Constants (UPPER_CASE tables) may sit beside the code that reads them; mutable state
+    # (caches, registries, locks) is declared before the first function, with its reason.
+    late: list[str] = []
+    for name, path in module_names().items():
+        defined = False
+        for node in ast.parse(path.read_text("utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined = True
+            elif defined and isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if (
+                        isinstance(target, ast.Name)
+                        and not target.id.lstrip("_").isupper()
+                        and _is_state(node.value)
+                    ):
+                        late.append(f"{name}:{node.lineno} {target.id}")
+    assert late == []
+
+
+def test_no_name_of_ours_shadows_a_builtin() -> None:
+    # langchain_akile.errors used to define ConnectionError and TimeoutError.
+    shadowing = []
+    for name, path in module_names().items():
+        for node in ast.parse(path.read_text("utf-8")).body:
+            if (
+                isinstance(node, (ast.ClassDef, ast.FunctionDef))
+                and hasattr(builtins, node.name)
+                and not node.name.startswith("__")  # a module's own __dir__/__getattr__ (PEP 562)
+            ):
+                shadowing.append(f"{name}.{node.name}")
+    assert shadowing == []
 
 
 @pytest.mark.parametrize(

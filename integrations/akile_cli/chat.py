@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from akile_cli.main import EXIT_FAILED, EXIT_OK, exit_code, settings
+from akile_cli.common import EXIT_FAILED, EXIT_OK, report, settings
 from akile_cli.terminal import Terminal
 
 HELP = (
@@ -94,10 +94,9 @@ def interactive(gateway: Any, conversation: Conversation, term: Terminal, show_u
         try:
             answer(gateway, conversation, text, term, show_usage=show_usage)
         except Exception as err:
-            code = exit_code(err)
+            code = report(err, term)
             if code is None:
                 raise
-            term.warn(term.paint("akile: error: ", "red", "bold") + str(err))
             if code != EXIT_FAILED:  # no key, unreachable, unknown model, key refused: leave
                 return code
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from akile_cli.common import EXIT_FAILED, EXIT_OK, exit_code, settings
 from akile_cli.findings import facts_from
-from akile_cli.main import EXIT_FAILED, EXIT_OK, exit_code, settings
 from akile_cli.probes import (
     FAILED,
     IGNORED,
@@ -45,10 +45,11 @@ REASONING_MAX_TOKENS = 256
 def run(args: argparse.Namespace, term: Terminal) -> int:
     """Probe, report, and save if asked; return the exit code."""
     from akile_core import Gateway
+    from akile_core.policy import RequestPolicy
     from akile_core.profiles import family_of, resolve
 
     config = settings(args, max_retries=0)  # a probe's failure is a finding, not worth a retry
-    gateway = Gateway(config, family_rules=False)
+    gateway = Gateway(config, policy=RequestPolicy(family_rules=False))
     term.progress(f"akile doctor: reading {config.base_url}/models ...")
     version, listing = read_listing(gateway)
     listed = next((e for e in listing if str(e.get("id")) == args.model), None)
@@ -103,21 +104,15 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
 
 def read_listing(gateway: Any) -> tuple[str | None, list[dict[str, Any]]]:
     """The gateway's version header and model list (learning families); empty if unreadable."""
-    import httpx
-
     from akile_core import AkileError
-    from akile_core.errors import map_errors
-    from akile_core.gateway import listed_models
 
-    # The raw response, for its headers; Gateway.models() reads the same list without them.
     try:
-        with map_errors(model=None, base_url=gateway.base_url):
-            response = gateway.client().get("/models", cast_to=httpx.Response)
+        listing, headers = gateway.models_and_headers()
     except AkileError as err:
         if exit_code(err) != EXIT_FAILED:
             raise
         return None, []
-    return response.headers.get(VERSION_HEADER), listed_models(response.text)
+    return headers.get(VERSION_HEADER), listing
 
 
 def send(gateway: Any, probe: Probe, model: str) -> Outcome:

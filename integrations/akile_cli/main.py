@@ -18,20 +18,17 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from importlib import import_module
 
+from akile_cli.common import EXIT_INTERRUPTED, EXIT_OK, report
 from akile_cli.terminal import Terminal
 
-if TYPE_CHECKING:
-    from akile_core import AkileSettings
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_NO_KEY = 3  # 2 is argparse's own, for wrong arguments
-EXIT_UNREACHABLE = 4
-EXIT_UNKNOWN_MODEL = 5
-EXIT_KEY_REFUSED = 6
-EXIT_INTERRUPTED = 130
+# Each command's module, imported when the command runs: `akile --help` loads none of them.
+COMMANDS = {
+    "models": "akile_cli.models_command",
+    "chat": "akile_cli.chat",
+    "doctor": "akile_cli.doctor",
+}
 
 EPILOG = """\
 exit codes:
@@ -145,47 +142,16 @@ def main(argv: Sequence[str] | None = None, terminal: Terminal | None = None) ->
     if args.command is None:  # `akile` alone: what it can do, not an error
         top.print_help()
         return EXIT_OK
-    command: Callable[[argparse.Namespace, Terminal], int]
-    if args.command == "models":
-        from akile_cli.models_command import run as command
-    elif args.command == "chat":
-        from akile_cli.chat import run as command
-    else:
-        from akile_cli.doctor import run as command
+    command: Callable[[argparse.Namespace, Terminal], int] = import_module(
+        COMMANDS[args.command]
+    ).run
     try:
         return command(args, term)
     except KeyboardInterrupt:
         term.warn("akile: interrupted")
         return EXIT_INTERRUPTED
-    except Exception as err:  # mapped below; anything else is a bug and keeps its traceback
-        code = exit_code(err)
+    except Exception as err:  # ours are reported; anything else is a bug and keeps its traceback
+        code = report(err, term)
         if code is None:
             raise
-        term.warn(term.paint("akile: error: ", "red", "bold") + str(err))
         return code
-
-
-def exit_code(err: BaseException) -> int | None:
-    """The exit code for an error from the core, or ``None`` if it is not one."""
-    from akile_core import errors
-
-    if isinstance(err, errors.AkileConfigError):
-        return EXIT_NO_KEY
-    if isinstance(err, errors.AkileConnectionError):
-        return EXIT_UNREACHABLE
-    if isinstance(err, errors.ModelNotFoundError):
-        return EXIT_UNKNOWN_MODEL
-    if isinstance(err, (errors.AuthenticationError, errors.PermissionDeniedError)):
-        return EXIT_KEY_REFUSED
-    if isinstance(err, errors.AkileError):
-        return EXIT_FAILED
-    return None
-
-
-def settings(args: argparse.Namespace, max_retries: int = 1) -> AkileSettings:
-    """The connection settings for the command (raises the core's clear error without a key)."""
-    from akile_core import AkileSettings
-
-    return AkileSettings.resolve(
-        base_url=args.base_url, timeout=args.timeout, max_retries=max_retries
-    )

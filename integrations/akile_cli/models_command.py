@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from akile_cli.main import EXIT_OK, settings
+from akile_cli.common import EXIT_OK, settings
 from akile_cli.terminal import Terminal, table, thousands
 
 HEADERS = (

@@ -26,7 +26,8 @@ from akile_core.errors import (
     ServerError,
     UnsupportedParameterError,
 )
-from akile_core.gateway import Gateway, ParameterDroppedWarning
+from akile_core.gateway import Gateway
+from akile_core.policy import ParameterDroppedWarning
 from akile_core.response import Choice, Completion, ToolCall, Usage
 from akile_core.stream import Delta, StreamState, ToolCallFragment
 
@@ -64,6 +65,7 @@ __all__ = [
     "ToolCallFragment",
     "UnsupportedParameterError",
     "Usage",
+    "alist_models",
     "list_models",
     "register_model_profile",
 ]
@@ -85,3 +87,9 @@ def list_models(api_key: str | None = None, base_url: str | None = None) -> list
     """
     settings = AkileSettings.resolve(api_key=api_key, base_url=base_url)
     return Gateway(settings).list_models()
+
+
+async def alist_models(api_key: str | None = None, base_url: str | None = None) -> list[str]:
+    """Async :func:`list_models`."""
+    settings = AkileSettings.resolve(api_key=api_key, base_url=base_url)
+    return await Gateway(settings).alist_models()

@@ -71,7 +71,7 @@ MODELS: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 # Conservative defaults for a family's names the table does not list (model-profiles.md, 5.4).
-FAMILIES: tuple[tuple[str, dict[str, Any]], ...] = (
+FAMILY_DEFAULTS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"^claude-", {"ctx": 200_000, "out": 32_000, "so": "function_calling"}),
     (r"^gpt-5", {"ctx": 400_000, "inp": 272_000, "out": 128_000, "so": "json_schema"}),
     (r"^gpt-4\.1", {"ctx": 1_047_576, "out": 32_768, "so": "json_schema"}),

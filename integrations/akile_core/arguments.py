@@ -1,10 +1,10 @@
 """Constructor arguments the adapters do not have: the names other integrations use, mapped.
 
-pydantic ignores an argument a model does not declare, so ``ChatAkile(openai_proxy=...)`` or
-``Akile(top_p=0.9)`` would build a model that quietly does something else. Each adapter passes
+pydantic ignores an argument a model does not declare, so ``ChatAkile(openai_organization=...)``
+or ``Akile(top_p=0.9)`` would build a model that quietly does something else. Each adapter passes
 its arguments through :func:`read_arguments` before validation: the names users bring from
-``ChatOpenAI`` and ``OpenAI`` / ``OpenAILike`` for the key and the URL are taken as ours, and
-anything else unknown is refused with the field to use instead. Values are never repeated in a
+``ChatOpenAI`` and ``OpenAI`` / ``OpenAILike`` for the key, URL, proxy and HTTP clients are taken
+as ours, and anything else unknown is refused with the field to use instead. Values are never repeated in a
 message unless they are numbers: an unknown argument may be a key under another name.
 """
 
@@ -19,21 +19,13 @@ from akile_core.errors import AkileConfigError
 SYNONYMS = {
     "openai_api_key": "api_key",  # ChatOpenAI
     "openai_api_base": "base_url",  # ChatOpenAI
+    "openai_proxy": "proxy",  # ChatOpenAI
     "api_base": "base_url",  # LlamaIndex OpenAI / OpenAILike
+    "async_http_client": "http_async_client",  # LlamaIndex OpenAI / OpenAILike
 }
 
-_CUSTOM_CLIENT = (
-    "pass a prebuilt client instead: client=openai.OpenAI(api_key=..., base_url=..., "
-    "http_client=openai.DefaultHttpxClient(proxy=..., verify=...)) and, for async calls, "
-    "async_client=openai.AsyncOpenAI(..., http_client=openai.DefaultAsyncHttpxClient(...)); "
-    "or set HTTPS_PROXY / SSL_CERT_FILE for the shared pool (README, 'Prebuilt clients')"
-)
 # Names that have no counterpart here, with what to do instead.
 FOREIGN = {
-    "openai_proxy": _CUSTOM_CLIENT,
-    "http_client": _CUSTOM_CLIENT,
-    "http_async_client": _CUSTOM_CLIENT,
-    "async_http_client": _CUSTOM_CLIENT,
     "openai_organization": "the gateway has no organizations: leave it out",
     "organization": "the gateway has no organizations: leave it out",
     "max_completion_tokens": "use max_tokens",

@@ -19,90 +19,82 @@ import asyncio
 import atexit
 import threading
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import openai
 
 from akile_core.config import AkileSettings
-from akile_core.errors import is_final_gateway_error
+from akile_core.error_mapping import is_final_gateway_error
+from akile_core.errors import AkileConfigError
+from akile_core.lru import LRU
 
 # Configurations kept per pool. Evicting one only drops a small object: the sockets belong to
 # the shared pool, so a call still using an evicted client is unaffected.
 MAX_CACHED_CONFIGURATIONS = 64
 
-_C = TypeVar("_C")
+# The process's sync connection pools (one per proxy, ``None``: the environment's; made on
+# first use), and the clients over them.
+_sync_pools: dict[str | None, openai.DefaultHttpxClient] = {}
+_sync_clients: LRU[openai.OpenAI] = LRU(MAX_CACHED_CONFIGURATIONS)
 _pool_lock = threading.Lock()
-
-
-class _LRU(Generic[_C]):
-    """A small thread-safe least-recently-used map from settings to clients."""
-
-    def __init__(self, limit: int) -> None:
-        self._items: OrderedDict[Hashable, _C] = OrderedDict()
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def get_or_make(self, key: Hashable, make: Callable[[], _C]) -> _C:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                item = self._items[key] = make()
-                while len(self._items) > self._limit:
-                    self._items.popitem(last=False)
-            else:
-                self._items.move_to_end(key)
-            return item
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-_sync_pool: openai.DefaultHttpxClient | None = None
-_sync_clients: _LRU[openai.OpenAI] = _LRU(MAX_CACHED_CONFIGURATIONS)
-
-
-def _shared_sync_pool() -> openai.DefaultHttpxClient:
-    global _sync_pool
-    if _sync_pool is None:
-        with _pool_lock:
-            if _sync_pool is None:
-                _sync_pool = openai.DefaultHttpxClient(
-                    event_hooks={"response": [mark_final_errors]}
-                )
-                atexit.register(_sync_pool.close)
-    return _sync_pool
-
-
-def get_client(settings: AkileSettings) -> openai.OpenAI:
-    """Return the sync client for these settings, over the process's one connection pool."""
-    return _sync_clients.get_or_make(
-        settings,
-        lambda: openai.OpenAI(**_client_kwargs(settings), http_client=_shared_sync_pool()),
-    )
-
-
-class _LoopClients:
-    """The async pool of one event loop, and the clients built over it."""
-
-    def __init__(self) -> None:
-        self.pool: Any = _async_http_client()
-        self.clients: _LRU[openai.AsyncOpenAI] = _LRU(MAX_CACHED_CONFIGURATIONS)
-        self.closer: Any = None
-
-    def get(self, settings: AkileSettings) -> openai.AsyncOpenAI:
-        return self.clients.get_or_make(
-            settings, lambda: openai.AsyncOpenAI(**_client_kwargs(settings), http_client=self.pool)
-        )
-
-
+# Where an event loop's async pool lives: an attribute of the loop itself...
 _LOOP_ATTRIBUTE = "_akile_clients"
-# Loops that take no attributes (uvloop's, for one) keep their pool here instead, closed at
+# ...or, for loops that take no attributes (uvloop's, for one), here, closed at
 # ``shutdown_asyncgens``, the one moment such a loop tells anyone it is ending.
 _foreign_loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopClients] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def _shared_sync_pool(proxy: str | None) -> openai.DefaultHttpxClient:
+    with _pool_lock:
+        pool = _sync_pools.get(proxy)
+        if pool is None:
+            pool = _sync_pools[proxy] = openai.DefaultHttpxClient(
+                event_hooks={"response": [mark_final_errors]}, **_proxy_kwargs(proxy)
+            )
+            atexit.register(pool.close)
+        return pool
+
+
+def get_client(settings: AkileSettings) -> openai.OpenAI:
+    """Return the sync client for these settings, over the process's pool for its proxy."""
+    return _sync_clients.get_or_make(
+        settings,
+        lambda: openai.OpenAI(
+            **_client_kwargs(settings), http_client=_shared_sync_pool(settings.proxy)
+        ),
+    )
+
+
+class _LoopClients:
+    """The async pools of one event loop (one per proxy), and the clients built over them."""
+
+    def __init__(self) -> None:
+        self.pools: dict[str | None, Any] = {}
+        self.clients: LRU[openai.AsyncOpenAI] = LRU(MAX_CACHED_CONFIGURATIONS)
+        self.closer: Any = None
+
+    def get(self, settings: AkileSettings) -> openai.AsyncOpenAI:
+        """The client for ``settings``, over this loop's pool for its proxy."""
+        return self.clients.get_or_make(
+            settings,
+            lambda: openai.AsyncOpenAI(
+                **_client_kwargs(settings), http_client=self.pool(settings.proxy)
+            ),
+        )
+
+    def pool(self, proxy: str | None) -> Any:
+        """This loop's pool for ``proxy``, made on first use (one loop: no lock needed)."""
+        pool = self.pools.get(proxy)
+        if pool is None:
+            pool = self.pools[proxy] = _async_http_client(proxy)
+        return pool
+
+    async def aclose(self) -> None:
+        """Close every pool of this loop."""
+        for pool in self.pools.values():
+            await pool.aclose()
 
 
 async def get_async_client(settings: AkileSettings) -> openai.AsyncOpenAI:
@@ -131,7 +123,7 @@ def _own_by_loop(loop: asyncio.AbstractEventLoop, holder: _LoopClients) -> bool:
             if getattr(loop, _LOOP_ATTRIBUTE, None) is holder:
                 delattr(loop, _LOOP_ATTRIBUTE)
                 if not loop.is_running() and not loop.is_closed():
-                    loop.run_until_complete(holder.pool.aclose())
+                    loop.run_until_complete(holder.aclose())
             original_close()
 
         setattr(loop, _LOOP_ATTRIBUTE, holder)
@@ -146,22 +138,48 @@ async def _close_at_shutdown(loop: asyncio.AbstractEventLoop, holder: _LoopClien
         yield
     finally:
         _foreign_loops.pop(loop, None)
-        await holder.pool.aclose()
+        await holder.aclose()
 
 
-def _async_http_client() -> Any:
+def _async_http_client(proxy: str | None) -> Any:
     """The async HTTP client: aiohttp-backed when available, else the SDK's default.
 
     With many concurrent requests the default httpx pool spends most of its CPU managing
     itself; the SDK's aiohttp transport (``openai[aiohttp]``, bundled with openai 3.x when
     aiohttp is installed) needs about half the CPU per request and keeps 200 concurrent calls
-    near twice as fast (benchmarks/). Both speak the same httpx client interface.
+    near twice as fast (benchmarks/). Both speak the same httpx client interface. An explicit
+    proxy goes through httpx's transport, which supports every proxy scheme we accept.
     """
     hooks = {"response": [amark_final_errors]}
+    if proxy is None:
+        try:
+            return openai.DefaultAioHttpClient(event_hooks=hooks)
+        except RuntimeError:  # aiohttp is not installed: the SDK's default transport
+            pass
+    return openai.DefaultAsyncHttpxClient(event_hooks=hooks, **_proxy_kwargs(proxy))
+
+
+def _proxy_kwargs(proxy: str | None) -> dict[str, Any]:
+    return {} if proxy is None else {"proxy": proxy}
+
+
+def client_over(settings: AkileSettings, http_client: object, *, sync: bool) -> Any:
+    """An ``openai`` client for ``settings`` over the user's own HTTP client (``http_client=``).
+
+    Its retries are decided by :func:`guard_prebuilt`'s rule when the gateway wraps it, since
+    hooks are not added to an object we do not own. ``sync`` picks ``OpenAI`` (an
+    ``httpx.Client``) or ``AsyncOpenAI`` (an ``httpx.AsyncClient``).
+    """
+    make = openai.OpenAI if sync else openai.AsyncOpenAI
     try:
-        return openai.DefaultAioHttpClient(event_hooks=hooks)
-    except RuntimeError:  # aiohttp is not installed: the SDK's default transport
-        return openai.DefaultAsyncHttpxClient(event_hooks=hooks)
+        return make(**_client_kwargs(settings), http_client=http_client)  # type: ignore[arg-type]
+    except (TypeError, AttributeError):  # the SDK checks the kind, after reading its timeout
+        field, kind = ("http_client", "Client") if sync else ("http_async_client", "AsyncClient")
+        raise AkileConfigError(
+            f"{field} must be an httpx.{kind} (for example openai.Default"
+            f"{'Httpx' if sync else 'AsyncHttpx'}Client(proxy=..., verify=...)), got "
+            f"{type(http_client).__name__}."
+        ) from None
 
 
 def _client_kwargs(settings: AkileSettings) -> dict[str, Any]:

@@ -39,6 +39,9 @@ class AkileSettings:
     max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: tuple[tuple[str, str], ...] = ()
     default_query: tuple[tuple[str, str], ...] = ()
+    proxy: str | None = field(default=None, repr=False)  # its URL may hold a password
+    """A proxy for every request (``http://``, ``https://``, ``socks5://``); ``None``: the
+    environment's (``HTTPS_PROXY`` / ``NO_PROXY``)."""
 
     @classmethod
     def resolve(
@@ -50,6 +53,7 @@ class AkileSettings:
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
+        proxy: str | None = None,
     ) -> AkileSettings:
         """Build settings from arguments, then ``AKILE_*`` variables, then defaults."""
         return cls(
@@ -59,6 +63,7 @@ class AkileSettings:
             max_retries=_check_max_retries(max_retries),
             default_headers=tuple(sorted((default_headers or {}).items())),
             default_query=tuple(sorted((k, str(v)) for k, v in (default_query or {}).items())),
+            proxy=_check_proxy(proxy),
         )
 
 
@@ -116,6 +121,22 @@ def _check_timeout(timeout: float | None) -> float | None:
     if timeout is not None and not timeout > 0:
         raise AkileConfigError(f"timeout must be a positive number of seconds, got {timeout!r}.")
     return timeout
+
+
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def _check_proxy(proxy: str | None) -> str | None:
+    if proxy is None:
+        return None
+    parts = urlsplit(proxy.strip()) if isinstance(proxy, str) else None
+    if parts is None or parts.scheme not in _PROXY_SCHEMES or not parts.hostname:
+        shown = f"{parts.scheme}://{parts.hostname}" if parts and parts.hostname else "the value"
+        raise AkileConfigError(
+            f"proxy must be a URL such as 'http://proxy.example:3128' (schemes: "
+            f"{', '.join(_PROXY_SCHEMES)}); {shown} is not one."
+        )
+    return proxy.strip()
 
 
 def _check_max_retries(max_retries: int | None) -> int:

@@ -15,14 +15,17 @@ The gateway says which converter serves a model in ``GET /v1/models``:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
-from typing import Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from akile_core.facts_changed import facts_changed
 
 Family = Literal["claude", "gemini", "openai"]
-FAMILIES: tuple[Family, ...] = ("claude", "gemini", "openai")
+FAMILY_NAMES: tuple[Family, ...] = ("claude", "gemini", "openai")
 
 _ENDPOINT_FAMILY: dict[str, Family] = {"anthropic": "claude", "gemini": "gemini"}
 
+# Model name (lower case) -> the family the gateway's listing gave it, for the process.
 _learned: dict[str, Family] = {}
 _learned_lock = threading.Lock()
 
@@ -46,26 +49,21 @@ def family_from_endpoint_types(types: Iterable[object]) -> Family:
     return "openai"
 
 
-def learn_families(listing: object) -> dict[str, Family]:
-    """Remember each listed model's family from a ``/v1/models`` body; return what was learned.
+def learn_families(entries: Sequence[Mapping[str, Any]]) -> dict[str, Family]:
+    """Remember each listed model's family (entries of ``akile_core.model_listing``).
 
-    Entries without ``supported_endpoint_types`` (one-api, OpenAI itself) teach nothing, so the
-    name keeps deciding for them.
+    Returns what was learned. Entries without ``supported_endpoint_types`` (one-api, OpenAI
+    itself) teach nothing, so the name keeps deciding for them.
     """
-    items = listing.get("data") if isinstance(listing, Mapping) else listing
     learned: dict[str, Family] = {}
-    for item in items if isinstance(items, list) else ():
-        if not isinstance(item, Mapping) or "id" not in item:
-            continue
-        types = item.get("supported_endpoint_types")
+    for entry in entries:
+        types = entry.get("supported_endpoint_types")
         if isinstance(types, list):
-            learned[str(item["id"]).lower()] = family_from_endpoint_types(types)
+            learned[str(entry["id"]).lower()] = family_from_endpoint_types(types)
     if learned:
         with _learned_lock:
             _learned.update(learned)
-        from akile_core.profiles import forget_lookups  # a learned family changes lookups
-
-        forget_lookups()
+        facts_changed()  # a learned family changes lookups
     return learned
 
 
@@ -79,6 +77,4 @@ def forget_learned_families() -> None:
     """Forget every listing (for tests)."""
     with _learned_lock:
         _learned.clear()
-    from akile_core.profiles import forget_lookups
-
-    forget_lookups()
+    facts_changed()

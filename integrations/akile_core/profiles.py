@@ -13,41 +13,32 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from typing import Any, Literal
+from typing import Any
 
-from akile_core._model_table import FAMILIES, MODELS
-from akile_core.families import FAMILIES as FAMILY_NAMES
+from akile_core._model_table import FAMILY_DEFAULTS, MODELS
+from akile_core.facts_changed import facts_changed, on_facts_changed
 from akile_core.families import Family, family_by_name, learned_family
+from akile_core.model_facts import ModelSpec, StructuredMethod, check_facts
+from akile_core.saved_profiles import saved_facts
 
-StructuredMethod = Literal["json_schema", "json_mode", "function_calling"]
+__all__ = [
+    "ModelSpec",
+    "Resolved",
+    "StructuredMethod",
+    "candidates",
+    "clear_registered_profiles",
+    "family_of",
+    "register_model_profile",
+    "resolve",
+]
+
 _INPUTS = {"t": "text", "i": "image", "p": "pdf", "a": "audio", "v": "video"}
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """Facts about one model; ``None`` where the sources do not say."""
-
-    id: str
-    context_window: int | None = None
-    max_input_tokens: int | None = None
-    max_output_tokens: int | None = None
-    inputs: frozenset[str] = field(default_factory=frozenset)
-    tool_calling: bool | None = None
-    structured_output: StructuredMethod | None = None
-    reasoning: bool | None = None
-    reasoning_efforts: tuple[str, ...] = ()
-    temperature: bool | None = None
-    family: Family | None = None
-    """The gateway converter the channel uses (``akile_core.families``); ``None``: by name."""
-    temperature_with_top_p: bool | None = None
-    """``False`` when the channel refuses ``temperature`` and ``top_p`` together (newer Claude
-    models); ``None``: as the family does."""
-    rejected_params: tuple[str, ...] = ()
-    """Body parameters the channel was seen to refuse (``akile doctor``): never sent."""
+# register_model_profile's (pattern, facts) in call order: later ones win.
+_registry: list[tuple[str, dict[str, Any]]] = []
+_registry_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -61,6 +52,11 @@ class Resolved:
 
     spec: ModelSpec | None
     how: str | None
+
+    def family(self, name: str) -> Family:
+        """The family of the model looked up as ``name``: its facts say, else its name."""
+        spec = self.spec
+        return spec.family if spec is not None and spec.family else family_by_name(name)
 
 
 def _spec(model_id: str, row: dict[str, Any]) -> ModelSpec:
@@ -81,10 +77,6 @@ def _spec(model_id: str, row: dict[str, Any]) -> ModelSpec:
     )
 
 
-_registry: list[tuple[str, dict[str, Any]]] = []
-_registry_lock = threading.Lock()
-
-
 def register_model_profile(pattern: str, **facts: Any) -> None:
     """Add or correct facts for model names matching ``pattern`` (a name or a glob), process-wide.
 
@@ -92,28 +84,17 @@ def register_model_profile(pattern: str, **facts: Any) -> None:
     ``structured_output="json_mode"``, ...); they override what the table says, and apply to
     models constructed afterwards. Exact names win over globs; later registrations over earlier.
     """
-    unknown = set(facts) - set(ModelSpec.__dataclass_fields__) - {"id"}
-    if unknown:
-        raise ValueError(
-            f"Unknown model facts {sorted(unknown)}: use {sorted(ModelSpec.__dataclass_fields__)}."
-        )
-    if "inputs" in facts:
-        facts["inputs"] = frozenset(facts["inputs"])
-    for key in ("reasoning_efforts", "rejected_params"):
-        if key in facts:
-            facts[key] = tuple(facts[key])
-    if "family" in facts and facts["family"] not in FAMILY_NAMES:
-        raise ValueError(f"family must be one of {FAMILY_NAMES}, got {facts['family']!r}.")
+    checked = check_facts(facts, f"register_model_profile({pattern!r})")
     with _registry_lock:
-        _registry.append((pattern.lower(), facts))
-    forget_lookups()
+        _registry.append((pattern.lower(), checked))
+    facts_changed()
 
 
 def clear_registered_profiles() -> None:
     """Forget every ``register_model_profile`` call (for tests)."""
     with _registry_lock:
         _registry.clear()
-    forget_lookups()
+    facts_changed()
 
 
 _VENDOR = re.compile(
@@ -152,7 +133,7 @@ def resolve(name: str | None) -> Resolved:
             base, how = _spec(candidate, MODELS[candidate]), "exact" if index == 0 else "alias"
             break
     if base is None:
-        for pattern, row in FAMILIES:
+        for pattern, row in FAMILY_DEFAULTS:
             if re.search(pattern, names[-1]):
                 base, how = _spec(names[-1], row), "family"
                 break
@@ -171,23 +152,19 @@ def resolve(name: str | None) -> Resolved:
     return Resolved(base, how)
 
 
-def forget_lookups() -> None:
-    """Drop every cached lookup, and the rules built on them: a source of facts changed."""
-    resolve.cache_clear()
-    rules = sys.modules.get("akile_core.rules")  # not loaded yet: nothing of it is cached
-    if rules is not None:
-        rules.rules_of.cache_clear()
+on_facts_changed(resolve.cache_clear)
 
 
 def family_of(name: str) -> Family:
-    """The family whose rules apply to ``name``: registered, listed by the gateway, else by name."""
-    spec = resolve(name).spec
-    return spec.family if spec is not None and spec.family else family_by_name(name)
+    """The family whose rules apply to ``name``: registered, listed by the gateway, else by name.
+
+    The one answer to "is this Claude?" (or Gemini): rules, token estimates and the adapters'
+    defaults all ask here.
+    """
+    return resolve(name).family(name)
 
 
 def _saved_for(names: list[str]) -> dict[str, Any]:
-    from akile_core.saved_profiles import saved_facts
-
     saved = saved_facts()
     if not saved:
         return {}

@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from akile_core.families import Family
-    from akile_core.profiles import Resolved
+from akile_core.errors import AkileConfigError
+from akile_core.facts_changed import on_facts_changed
+from akile_core.families import Family
+from akile_core.profiles import Resolved, resolve
+from akile_core.reasoning import check_effort, claude_reasoning, gemini_reasoning
+from akile_core.schemas import inline_request_schemas
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class FamilyRules:
     model: str = ""
     efforts: tuple[str, ...] | None = None
     """The reasoning levels the model takes; ``()`` any or unknown."""
-    reasons: bool | None = None
+    can_reason: bool | None = None
     """``False`` when the table knows the model and lists no reasoning."""
     adaptive_only: bool = False
     """A Claude model that takes only adaptive thinking (``reasoning_effort`` gives 400)."""
@@ -63,23 +66,24 @@ class FamilyRules:
 NO_RULES = FamilyRules()
 
 
+@on_facts_changed
+def _forget_rules() -> None:
+    rules_of.cache_clear()
+
+
 @functools.lru_cache(maxsize=1024)
 def rules_of(model: str) -> FamilyRules:
-    """The rules for a model name, cached until ``profiles.forget_lookups``.
+    """The rules for a model name, cached until model facts change (``facts_changed``).
 
     Keyed by the name alone: hashing a whole profile on every request costs more than the rules.
     """
-    from akile_core.profiles import resolve
-
     return rules_for(model, resolve(model))
 
 
 def rules_for(model: str, resolved: Resolved) -> FamilyRules:
     """The rules for a model, from its profile and family."""
-    from akile_core.families import family_by_name
-
     spec = resolved.spec
-    family = spec.family if spec is not None and spec.family else family_by_name(model)
+    family = resolved.family(model)
     never: list[tuple[str, str]] = []
     not_with: list[tuple[str, str, str]] = []
     if spec is not None and spec.temperature is False:
@@ -101,7 +105,7 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         family=family,
         model=model,
         efforts=spec.reasoning_efforts if spec is not None else None,
-        reasons=False if known and spec is not None and spec.reasoning is None else None,
+        can_reason=False if known and spec is not None and spec.reasoning is None else None,
         adaptive_only=family == "claude" and spec is not None and spec.temperature is False,
         drops_response_format=family == "claude"
         and (spec is None or spec.structured_output not in ("json_schema", "json_mode")),
@@ -131,8 +135,6 @@ def apply_rules(
         body, more = _map_reasoning(body, rules)
         dropped += more
     if rules.family == "gemini" and (body.get("tools") or body.get("response_format")):
-        from akile_core.schemas import inline_request_schemas
-
         body = inline_request_schemas(body)
     return body, dropped
 
@@ -140,11 +142,8 @@ def apply_rules(
 def _map_reasoning(
     body: dict[str, Any], rules: FamilyRules
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    from akile_core.errors import AkileConfigError
-    from akile_core.reasoning import check_effort, claude_reasoning, gemini_reasoning
-
     model = rules.model or str(body.get("model"))
-    if rules.reasons is False:
+    if rules.can_reason is False:
         raise AkileConfigError(
             f"Model {model!r} does not reason (model table), so reasoning_effort would be "
             "rejected or ignored. Remove it, or correct the table with "
@@ -162,8 +161,6 @@ def _response_format_rule(response_format: Any, model: str) -> tuple[str, str]:
     """Why ``response_format`` is left out for a Claude channel; a schema is refused outright."""
     kind = response_format.get("type") if isinstance(response_format, dict) else None
     if kind == "json_schema":
-        from akile_core.errors import AkileConfigError
-
         raise AkileConfigError(
             f"Model {model!r} is served by the gateway's Claude converter, which discards "
             "response_format, so the schema would be ignored and the answer come back as prose. "

@@ -23,13 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from akile_core.errors import AkileConfigError
+from akile_core.facts_changed import facts_changed
+from akile_core.model_facts import check_facts
 
 PROFILES_FILE_ENV = "AKILE_PROFILES_FILE"
 FORMAT_VERSION = 1
 _NOT_FACTS = frozenset({"observed", "base_url", "saved_at"})
 
-_lock = threading.Lock()
+# The file's facts, read on the first lookup of the process (None: not read yet).
 _loaded: dict[str, dict[str, Any]] | None = None
+_lock = threading.Lock()
 
 
 def profiles_path() -> Path | None:
@@ -57,9 +60,7 @@ def forget_saved_facts() -> None:
     global _loaded
     with _lock:
         _loaded = None
-    from akile_core.profiles import forget_lookups
-
-    forget_lookups()
+    facts_changed()
 
 
 def _read(path: Path | None) -> dict[str, dict[str, Any]]:
@@ -89,21 +90,10 @@ def _load(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
 
 def facts_of(path: Path, name: str, entry: object) -> dict[str, Any]:
     """The ``ModelSpec`` facts of one entry, checked (an unknown key is refused, not skipped)."""
-    from akile_core.profiles import ModelSpec
-
     if not isinstance(entry, Mapping):
         raise AkileConfigError(f"{path}: the entry for {name!r} must be an object.")
-    fields = set(ModelSpec.__dataclass_fields__) - {"id"}
     facts = {k: v for k, v in entry.items() if k not in _NOT_FACTS}
-    unknown = sorted(set(facts) - fields)
-    if unknown:
-        raise AkileConfigError(
-            f"{path}: {name!r} has unknown facts {unknown}; known ones are {sorted(fields)}."
-        )
-    for key in ("inputs", "reasoning_efforts", "rejected_params"):
-        if key in facts:
-            facts[key] = frozenset(facts[key]) if key == "inputs" else tuple(facts[key])
-    return facts
+    return check_facts(facts, f"{path}: {name!r}")
 
 
 def save_facts(

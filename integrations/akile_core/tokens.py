@@ -31,9 +31,13 @@ AUDIO_OR_FILE_TOKENS = 1_500
 
 
 def chars_per_token_for(model: str | None) -> float:
-    """The characters-per-token ratio for a model name's family."""
-    name = (model or "").lower().rsplit("/", 1)[-1]
-    return CLAUDE_CHARS_PER_TOKEN if name.startswith("claude") else DEFAULT_CHARS_PER_TOKEN
+    """The characters-per-token ratio for a model's family (``profiles.family_of``)."""
+    # The model table loads on first use, not when the adapters import this module.
+    from akile_core.profiles import family_of
+
+    if model and family_of(model) == "claude":
+        return CLAUDE_CHARS_PER_TOKEN
+    return DEFAULT_CHARS_PER_TOKEN
 
 
 def estimate_text_tokens(text: str, chars_per_token: float = DEFAULT_CHARS_PER_TOKEN) -> int:

@@ -10,8 +10,8 @@ from typing_extensions import Self
 
 from akile_core import Gateway
 from akile_core.config import construct_checked
+from akile_core.connection import ConnectionFields, connect
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
-from akile_core.gateway import connect_fields
 from langchain_akile._fields import ApiKey, BaseUrl
 from langchain_akile.errors import LANGCHAIN_ERRORS
 
@@ -56,6 +56,14 @@ class AkileEmbeddings(BaseModel, Embeddings):
     """A prebuilt ``openai.OpenAI`` to use instead of the shared one."""
     async_client: Any = Field(default=None, exclude=True)
     """A prebuilt ``openai.AsyncOpenAI`` to use instead of the shared one."""
+    proxy: str | None = Field(default=None, repr=False)
+    """A proxy for every request (``http://host:3128``, ``socks5://...``); default: the
+    environment's ``HTTPS_PROXY``. ``openai_proxy=`` (ChatOpenAI's name) is taken as this."""
+    http_client: Any = Field(default=None, exclude=True)
+    """Your own ``httpx.Client`` for sync calls (a custom CA, mTLS, transport); the key, URL and
+    retry rules stay ours. Its connections are its own, not the shared pool's."""
+    http_async_client: Any = Field(default=None, exclude=True)
+    """Your own ``httpx.AsyncClient`` for async calls (as ``http_client``)."""
 
     _gateway: Gateway = PrivateAttr()
     _options: EmbeddingOptions = PrivateAttr()
@@ -71,7 +79,22 @@ class AkileEmbeddings(BaseModel, Embeddings):
             encoding_format=self.encoding_format,
             batch_size=self.chunk_size,
         )
-        self._gateway = connect_fields(self, family=LANGCHAIN_ERRORS)
+        self._gateway = connect(
+            ConnectionFields(
+                api_key=self.api_key,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                default_query=None,
+                client=self.client,
+                async_client=self.async_client,
+                proxy=self.proxy,
+                http_client=self.http_client,
+                http_async_client=self.http_async_client,
+            ),
+            error_classes=LANGCHAIN_ERRORS,
+        )
         return self
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -23,13 +23,14 @@ from langchain_core.exceptions import (
 )
 
 import akile_core.errors as core
-from akile_core.errors import ErrorFamily
+from akile_core.errors import ErrorClasses
 
 __all__ = [
     "LANGCHAIN_ERRORS",
+    "AkileConnectionError",
+    "AkileTimeoutError",
     "AuthenticationError",
     "BadRequestError",
-    "ConnectionError",
     "ContextOverflowError",
     "ModelNotFoundError",
     "NotFoundError",
@@ -37,7 +38,6 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitError",
     "ServerError",
-    "TimeoutError",
     "UnsupportedParameterError",
 ]
 
@@ -82,15 +82,15 @@ class ServerError(core.ServerError, ModelAPIError):
     """5xx; also a ``ModelAPIError``."""
 
 
-class ConnectionError(core.AkileConnectionError, ModelConnectionError):
+class AkileConnectionError(core.AkileConnectionError, ModelConnectionError):
     """Network failure; also a ``ModelConnectionError``."""
 
 
-class TimeoutError(core.AkileTimeoutError, ConnectionError, ModelTimeoutError):
+class AkileTimeoutError(core.AkileTimeoutError, AkileConnectionError, ModelTimeoutError):
     """Timed out; also a ``ModelTimeoutError``."""
 
 
-LANGCHAIN_ERRORS: ErrorFamily = {
+LANGCHAIN_ERRORS: ErrorClasses = {
     core.BadRequestError: BadRequestError,
     core.ContextOverflowError: ContextOverflowError,
     core.UnsupportedParameterError: UnsupportedParameterError,
@@ -101,7 +101,7 @@ LANGCHAIN_ERRORS: ErrorFamily = {
     core.ModelNotFoundError: ModelNotFoundError,
     core.RateLimitError: RateLimitError,
     core.ServerError: ServerError,
-    core.AkileConnectionError: ConnectionError,
-    core.AkileTimeoutError: TimeoutError,
+    core.AkileConnectionError: AkileConnectionError,
+    core.AkileTimeoutError: AkileTimeoutError,
 }
 """Core error class -> its LangChain subclass; handed to the core's error mapping."""

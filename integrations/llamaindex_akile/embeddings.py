@@ -9,8 +9,8 @@ from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
 from akile_core.config import construct_checked
+from akile_core.connection import ConnectionFields, connect
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
-from akile_core.gateway import connect_fields
 
 
 class AkileEmbedding(BaseEmbedding):
@@ -55,6 +55,25 @@ class AkileEmbedding(BaseEmbedding):
     async_client: Any = Field(
         default=None, exclude=True, repr=False, description="An openai.AsyncOpenAI."
     )
+    proxy: str | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="A proxy for every request (http://host:3128, socks5://...); default: "
+        "HTTPS_PROXY.",
+    )
+    http_client: Any = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="Your own httpx.Client for sync calls (custom CA, mTLS, transport).",
+    )
+    http_async_client: Any = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="Your own httpx.AsyncClient for async calls (async_http_client= too).",
+    )
 
     _gateway: Gateway = PrivateAttr()
     _options: EmbeddingOptions = PrivateAttr()
@@ -71,7 +90,21 @@ class AkileEmbedding(BaseEmbedding):
             encoding_format=self.encoding_format,
             batch_size=self.embed_batch_size,
         )
-        self._gateway = connect_fields(self)
+        self._gateway = connect(
+            ConnectionFields(
+                api_key=self.api_key,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                default_query=None,
+                client=self.client,
+                async_client=self.async_client,
+                proxy=self.proxy,
+                http_client=self.http_client,
+                http_async_client=self.http_async_client,
+            )
+        )
         return self
 
     @classmethod

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from akile_core import gateway
 from akile_core.families import forget_learned_families
+from akile_core.policy import forget_warnings
 from akile_core.saved_profiles import PROFILES_FILE_ENV, forget_saved_facts
 from langchain_akile import ChatAkile
 from llamaindex_akile import Akile
@@ -28,7 +28,7 @@ def reads_profiles(profiles: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     """This process reads the profiles file the command writes."""
     monkeypatch.setenv(PROFILES_FILE_ENV, str(profiles))
     forget_saved_facts()
-    gateway._warned.clear()
+    forget_warnings()
     yield profiles
     monkeypatch.setenv(PROFILES_FILE_ENV, "")
     forget_saved_facts()

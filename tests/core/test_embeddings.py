@@ -16,7 +16,8 @@ from akile_core.embeddings import (
     embedding_body,
     parse_embeddings,
 )
-from akile_core.errors import ModelNotFoundError, error_from_body
+from akile_core.error_mapping import error_from_body
+from akile_core.errors import ModelNotFoundError
 
 
 @pytest.mark.parametrize(

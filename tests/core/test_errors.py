@@ -11,7 +11,13 @@ import openai
 import pytest
 
 from akile_core import errors as e
-from akile_core.errors import classify, error_from_body, is_final_gateway_error
+from akile_core.error_mapping import (
+    classify,
+    error_from_body,
+    from_openai_error,
+    is_final_gateway_error,
+    map_errors,
+)
 from tests.faults.server import QUOTA_EN, QUOTA_ZH  # new-api's quota wording, sources cited there
 
 # new-api distributor: HTTP 503, code model_not_found (QuantumNous/new-api middleware/distributor.go)
@@ -165,12 +171,12 @@ def test_error_inside_200_takes_status_from_body() -> None:
     assert isinstance(err, e.RateLimitError) and err.status_code == 429
 
 
-def test_family_substitutes_adapter_classes() -> None:
+def test_error_classes_substitute_adapter_classes() -> None:
     class Mine(e.ServerError):
         pass
 
     err = error_from_body(
-        {"error": {"message": "x"}}, status=500, model="m", family={e.ServerError: Mine}
+        {"error": {"message": "x"}}, status=500, model="m", error_classes={e.ServerError: Mine}
     )
     assert type(err) is Mine
 
@@ -198,15 +204,25 @@ def test_map_errors_keeps_the_cause_and_maps_connection_errors() -> None:
     RemoteProtocolError.__module__ = "httpx2"
     with (
         pytest.raises(e.AkileConnectionError) as info,
-        e.map_errors(model="m", base_url="http://x/v1"),
+        map_errors(model="m", base_url="http://x/v1"),
     ):
         raise RemoteProtocolError("peer closed connection")
     assert isinstance(info.value.__cause__, RemoteProtocolError)
     assert "http://x/v1" in str(info.value) and isinstance(info.value, openai.APIConnectionError)
 
 
+def test_an_error_event_on_the_embeddings_endpoint_keeps_the_embeddings_hint() -> None:
+    # openai raises a bare APIError for an error inside a stream or body; the endpoint it came
+    # from decides the hint as it does for an HTTP error status.
+    request = openai.DefaultHttpxClient().build_request("POST", "http://gateway.test/v1/embeddings")
+    event = openai.APIError("no channel", request=request, body=NO_CHANNEL_ZH["error"])
+    err = from_openai_error(event, model="claude-x", endpoint="embeddings")
+    assert isinstance(err, e.ModelNotFoundError)
+    assert "Embeddings need an embedding model" in str(err)
+
+
 def test_map_errors_leaves_other_exceptions_alone() -> None:
-    with pytest.raises(KeyError), e.map_errors(model="m"):
+    with pytest.raises(KeyError), map_errors(model="m"):
         raise KeyError("x")
 
 

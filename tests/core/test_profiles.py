@@ -71,5 +71,5 @@ def test_user_registry_wins_exact_over_glob() -> None:
 
 
 def test_unknown_facts_are_refused() -> None:
-    with pytest.raises(ValueError, match="Unknown model facts"):
+    with pytest.raises(ValueError, match="unknown model facts"):
         register_model_profile("x", context=1)

@@ -112,7 +112,9 @@ def test_the_rendered_module_is_the_table_it_describes() -> None:
     namespace: dict[str, Any] = {}
     exec(compile(text, "generated", "exec"), namespace)
     assert namespace["MODELS"]["claude-opus-4-8"]["r"] == ("low", "medium", "high")
-    assert namespace["FAMILIES"] == ((r"^claude-", {"ctx": 200_000, "so": "function_calling"}),)
+    assert namespace["FAMILY_DEFAULTS"] == (
+        (r"^claude-", {"ctx": 200_000, "so": "function_calling"}),
+    )
     assert "models.dev source: fixture." in text
     assert refresh.render(groups, AUGMENTATIONS["families"], "fixture") == text  # deterministic
 

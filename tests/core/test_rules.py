@@ -10,6 +10,7 @@ import pytest
 
 from akile_core import AkileConfigError
 from akile_core.families import forget_learned_families, learn_families
+from akile_core.model_listing import listed_models
 from akile_core.profiles import (
     clear_registered_profiles,
     family_of,
@@ -224,7 +225,7 @@ def test_the_family_comes_from_the_model_list_when_the_gateway_sends_it() -> Non
     }
     assert family_of("house-model") == "openai"
     try:
-        assert learn_families(listing) == {
+        assert learn_families(listed_models(listing)) == {
             "house-model": "claude",
             "gemini-2.5-flash": "openai",
             "vertex-alias": "gemini",

@@ -98,8 +98,10 @@ def test_saving_keeps_other_models(profiles_file: Path) -> None:
     [
         ("{not json", "cannot be read"),
         ('{"a": 1}', 'no "models" object'),
-        ('{"models": {"m": {"context_windw": 5}}}', "unknown facts \\['context_windw'\\]"),
+        ('{"models": {"m": {"context_windw": 5}}}', "unknown model facts \\['context_windw'\\]"),
         ('{"models": {"m": 5}}', "must be an object"),
+        # The check register_model_profile makes, made of the file too (one check for both).
+        ('{"models": {"m": {"family": "anthropic"}}}', "family must be one of"),
     ],
 )
 def test_a_bad_file_is_an_error_that_names_it(profiles_file: Path, text: str, message: str) -> None:

@@ -90,6 +90,8 @@ class FaultServer:
     connections: int = 0
     open_connections: int = 0
     peak_open_connections: int = 0
+    proxied: list[str] = field(default_factory=list)
+    """Absolute URLs requested of this server as an HTTP proxy (RFC 9112 section 3.2.2)."""
     _loop: asyncio.AbstractEventLoop | None = None
     _server: asyncio.AbstractServer | None = None
     _thread: threading.Thread | None = None
@@ -160,6 +162,11 @@ class FaultServer:
                 if request is None:
                     break
                 path, headers, body = request
+                if path.startswith("http://"):
+                    # The absolute form a client sends to its HTTP proxy for a plain-http URL
+                    # (RFC 9112 section 3.2.2): noted, then answered as the gateway would.
+                    self.proxied.append(path)
+                    path = "/" + path.split("/", 3)[3]
                 if not path.startswith("/"):
                     # "CONNECT host:443": the server is being used as an HTTPS proxy that cannot
                     # reach the host, and answers as squid and nginx proxies do.

@@ -23,8 +23,9 @@ from llama_index.core.tools import FunctionTool
 from pydantic import BaseModel
 
 import akile_core
-from akile_core import gateway
 from akile_core.families import forget_learned_families
+from akile_core.gateway import forget_discoveries
+from akile_core.policy import forget_warnings
 from langchain_akile import ChatAkile
 from llamaindex_akile import Akile
 from tests.faults.server import FaultServer
@@ -42,10 +43,10 @@ def prompt() -> str:
 @pytest.fixture(autouse=True)
 def fresh_families() -> Iterator[None]:
     # Real model names recur across tests: forget what earlier ones learned and warned about.
-    gateway._warned.clear()
+    forget_warnings()
     yield
     forget_learned_families()
-    gateway._discovered.clear()
+    forget_discoveries()
 
 
 def raw_client(server: FaultServer) -> openai.OpenAI:

@@ -48,7 +48,7 @@ CONSTRUCTOR_ERRORS: list[tuple[type[Any], dict[str, Any], str]] = [
     (Akile, {"temperature": "hot"}, "temperature: Input should be a valid number"),
     (Akile, {"top_p": 0.9}, "additional_kwargs={'top_p': 0.9}"),
     (Akile, {"openai_api_key": KEY}, "both 'openai_api_key' and 'api_key' were given"),
-    (ChatAkile, {"openai_proxy": "http://user:AK-Zq8Wm3Xk5Tn7Rv2Hy4@proxy:3128"}, "prebuilt"),
+    (ChatAkile, {"openai_proxy": "user:AK-Zq8Wm3Xk5Tn7Rv2Hy4@proxy:3128"}, "proxy must be a URL"),
     (ChatAkile, {"openai_secret": KEY}, "model_kwargs={'openai_secret': ...}"),
     (AkileEmbeddings, {"dimensions": 0}, "dimensions must be a positive integer"),
     (AkileEmbedding, {"dimensions": 0}, "dimensions must be a positive integer"),

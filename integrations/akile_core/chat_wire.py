@@ -1,0 +1,49 @@
+"""The chat-completions wire: ``POST /chat/completions`` and OpenAI's JSON and SSE shapes.
+
+A wire is what differs between the gateway's protocols: the path, the body it takes, how an
+answer and a stream event are read into the shared values (``Completion``, ``Delta``), and
+how a failure hidden in an HTTP 200 is found. The gateway sends; the wire reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from akile_core.error_mapping import RequestErrors, raise_reported_error
+from akile_core.error_table import ERROR_FINISH_BODY
+from akile_core.families import Family
+from akile_core.response import Completion, parse_completion
+from akile_core.stream import Delta, StreamState
+
+
+class ChatCompletionsWire:
+    """OpenAI's chat completions, as new-api serves them for every family."""
+
+    path = "/chat/completions"
+
+    def request_body(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The body to send: the adapters already build this wire's shape."""
+        return body
+
+    def completion(self, data: object, errors: RequestErrors) -> Completion:
+        """A non-streamed answer, parsed; raise what it reports instead of an answer."""
+        return parse_completion(raise_reported_error(data, errors))
+
+    def start_stream(self, state: StreamState, family: Family) -> None:
+        r"""Prepare ``state`` for a stream from a model of ``family``.
+
+        new-api's Claude converter turns a thinking block's signature into a lone ``"\n"``
+        reasoning delta; ``StreamState`` holds it back on Claude streams only, since other
+        families stream real newlines.
+        """
+        state.hold_lone_newline = family == "claude"
+
+    def delta(self, event: object, state: StreamState, errors: RequestErrors) -> Delta | None:
+        """One stream event: raise the mapped error if it reports one, else what it adds."""
+        delta = state.feed(raise_reported_error(event, errors, finish_check=False))
+        if state.finish_reason == "error":  # read by feed already: no second look at choices
+            raise errors.from_body(ERROR_FINISH_BODY)
+        return delta
+
+
+CHAT_COMPLETIONS = ChatCompletionsWire()

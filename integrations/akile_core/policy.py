@@ -1,0 +1,122 @@
+"""What a request body may hold for its model: family rules, remembered rejections, warnings.
+
+A :class:`RequestPolicy` shapes each body before it is sent and decides what to do when the
+model's channel rejects a parameter. It sends nothing, so it is tested without HTTP
+(tests/core/test_policy.py); the gateway asks it before every request.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from akile_core.errors import UnsupportedParameterError
+
+if TYPE_CHECKING:
+    from akile_core.families import Family
+    from akile_core.rules import FamilyRules
+
+# (model, parameter) pairs already warned about: one warning per process for each.
+_warned: set[tuple[str, str]] = set()
+_warned_lock = threading.Lock()
+# akile_core.rules.rules_of, bound on the first request: the model table and rules load then,
+# not at import, and an import statement on every request would cost as much as the lookup.
+_rules_of: Callable[[str], FamilyRules] | None = None
+
+
+class ParameterDroppedWarning(UserWarning):
+    """A parameter was dropped because the model's channel does not accept it."""
+
+
+class RequestPolicy:
+    """The rules one configuration applies to the bodies it sends.
+
+    Args:
+        family_rules: apply the model family's rules (``akile_core.rules``); ``False`` sends
+            every body exactly as given (``akile doctor`` probes what a channel does with
+            parameters the rules would drop).
+        drop_unsupported_params: on a 400 that names an unsupported parameter, drop it and
+            retry once, warning once per model and parameter; later bodies leave it out.
+    """
+
+    def __init__(self, *, family_rules: bool = True, drop_unsupported_params: bool = False) -> None:
+        self.family_rules = family_rules
+        self.drop_unsupported_params = drop_unsupported_params
+        # Parameters a model's channel rejected, so later requests leave them out up front
+        # instead of paying for the same 400 every time.
+        self._rejected: dict[str, set[str]] = {}
+
+    def prepare(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The body as it may go out: family rules applied, remembered rejections left out."""
+        model = str(body.get("model"))
+        if self.family_rules:
+            body = _with_rules(body, model)
+        rejected = self._rejected.get(model)
+        if not rejected:
+            return body
+        return {key: value for key, value in body.items() if key not in rejected}
+
+    def after_rejection(
+        self, body: dict[str, Any], err: UnsupportedParameterError
+    ) -> dict[str, Any]:
+        """The body to retry without the rejected parameter; re-raise ``err`` if not allowed."""
+        param = err.param
+        if not self.drop_unsupported_params or param is None or param not in body:
+            raise err
+        model = str(body.get("model"))
+        self._rejected.setdefault(model, set()).add(param)
+        warn_dropped(
+            model,
+            param,
+            "its gateway channel rejected it; dropping it and retrying "
+            "(drop_unsupported_params=True)",
+        )
+        return {key: value for key, value in body.items() if key != param}
+
+
+def family_for(model: str) -> Family:
+    """The model's family, from the cached rules (one lookup per request, not two)."""
+    return _family_rules(model).family
+
+
+def warn_dropped(model: str, param: str, why: str) -> None:
+    """Warn once per process, model and parameter that ``param`` is not sent to ``model``."""
+    with _warned_lock:
+        first = (model, param) not in _warned
+        _warned.add((model, param))
+    if first:
+        warnings.warn(
+            f"Model {model!r}: not sending {param!r}: {why}.", ParameterDroppedWarning, stacklevel=5
+        )
+
+
+def forget_warnings() -> None:
+    """Warn again about what was already warned about (for tests)."""
+    with _warned_lock:
+        _warned.clear()
+
+
+def _family_rules(model: str) -> FamilyRules:
+    global _rules_of
+    if _rules_of is None:
+        from akile_core.rules import rules_of
+
+        _rules_of = rules_of
+    return _rules_of(model)
+
+
+def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
+    rules = _family_rules(model)
+    if rules.changes_every_body or "reasoning_effort" in body or _has_stray_tool_options(body):
+        from akile_core.rules import apply_rules
+
+        body, dropped_now = apply_rules(body, rules)
+        for param, reason in dropped_now:
+            warn_dropped(model, param, f"{reason}; it was left out")
+    return body
+
+
+def _has_stray_tool_options(body: Mapping[str, Any]) -> bool:
+    return ("tool_choice" in body or "parallel_tool_calls" in body) and not body.get("tools")
