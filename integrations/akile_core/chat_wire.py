@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from akile_core.answer_tool import answer_from_tool
 from akile_core.error_mapping import RequestErrors, raise_reported_error
 from akile_core.error_table import ERROR_FINISH_BODY
 from akile_core.families import Family
@@ -25,11 +26,20 @@ class ChatCompletionsWire:
         """The body to send: the adapters already build this wire's shape."""
         return body
 
-    def completion(self, data: object, errors: RequestErrors) -> Completion:
-        """A non-streamed answer, parsed; raise what it reports instead of an answer."""
-        return parse_completion(raise_reported_error(data, errors))
+    def completion(
+        self, data: object, errors: RequestErrors, answer_tool: str | None = None
+    ) -> Completion:
+        """A non-streamed answer, parsed; raise what it reports instead of an answer.
 
-    def start_stream(self, state: StreamState, family: Family) -> None:
+        ``answer_tool``: the request stood in for ``response_format`` with this tool
+        (``akile_core.answer_tool``), whose call is the answer text.
+        """
+        completion = parse_completion(raise_reported_error(data, errors))
+        return completion if answer_tool is None else answer_from_tool(completion, answer_tool)
+
+    def start_stream(
+        self, state: StreamState, family: Family, answer_tool: str | None = None
+    ) -> None:
         r"""Prepare ``state`` for a stream from a model of ``family``.
 
         new-api's Claude converter turns a thinking block's signature into a lone ``"\n"``
@@ -37,6 +47,7 @@ class ChatCompletionsWire:
         families stream real newlines.
         """
         state.hold_lone_newline = family == "claude"
+        state.answer_tool = answer_tool
 
     def delta(self, event: object, state: StreamState, errors: RequestErrors) -> Delta | None:
         """One stream event: raise the mapped error if it reports one, else what it adds."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
 
+from akile_core.answer_tool import answer_tool_in
 from akile_core.chat_wire import CHAT_COMPLETIONS, ChatCompletionsWire
 from akile_core.client import get_async_client, get_client, guard_prebuilt
 from akile_core.config import AkileSettings
@@ -131,7 +132,7 @@ class Gateway:
                         body=self.wire.request_body(body),
                         options=_options(request_options),
                     )
-                    return self.wire.completion(data, errors)
+                    return self.wire.completion(data, errors, answer_tool_in(body))
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
 
@@ -151,7 +152,7 @@ class Gateway:
                         body=self.wire.request_body(body),
                         options=_options(request_options),
                     )
-                    return self.wire.completion(data, errors)
+                    return self.wire.completion(data, errors, answer_tool_in(body))
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
 
@@ -179,7 +180,7 @@ class Gateway:
                 break
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
-        self.wire.start_stream(state, family_for(str(body.get("model"))))
+        self.wire.start_stream(state, family_for(str(body.get("model"))), answer_tool_in(body))
         errors = errors.with_request_id(request_id_in_headers(events.response.headers))
         with errors.mapped(), events:
             for event in events:
@@ -212,7 +213,7 @@ class Gateway:
                 break
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
-        self.wire.start_stream(state, family_for(str(body.get("model"))))
+        self.wire.start_stream(state, family_for(str(body.get("model"))), answer_tool_in(body))
         errors = errors.with_request_id(request_id_in_headers(events.response.headers))
         with errors.mapped():
             async with events:

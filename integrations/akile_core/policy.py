@@ -27,7 +27,7 @@ _rules_of: Callable[[str], FamilyRules] | None = None
 
 
 class ParameterDroppedWarning(UserWarning):
-    """A parameter was dropped because the model's channel does not accept it."""
+    """A parameter was dropped or changed because the model's channel does not accept it."""
 
 
 class RequestPolicy:
@@ -67,10 +67,10 @@ class RequestPolicy:
             raise err
         model = str(body.get("model"))
         self._rejected.setdefault(model, set()).add(param)
-        warn_dropped(
+        warn_once(
             model,
             param,
-            "its gateway channel rejected it; dropping it and retrying "
+            f"not sending {param!r}: its gateway channel rejected it; dropping it and retrying "
             "(drop_unsupported_params=True)",
         )
         return {key: value for key, value in body.items() if key != param}
@@ -81,15 +81,13 @@ def family_for(model: str) -> Family:
     return _family_rules(model).family
 
 
-def warn_dropped(model: str, param: str, why: str) -> None:
-    """Warn once per process, model and parameter that ``param`` is not sent to ``model``."""
+def warn_once(model: str, param: str, what: str) -> None:
+    """Warn once per process, model and parameter what was changed about ``param``."""
     with _warned_lock:
         first = (model, param) not in _warned
         _warned.add((model, param))
     if first:
-        warnings.warn(
-            f"Model {model!r}: not sending {param!r}: {why}.", ParameterDroppedWarning, stacklevel=5
-        )
+        warnings.warn(f"Model {model!r}: {what}.", ParameterDroppedWarning, stacklevel=5)
 
 
 def forget_warnings() -> None:
@@ -109,14 +107,22 @@ def _family_rules(model: str) -> FamilyRules:
 
 def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
     rules = _family_rules(model)
-    if rules.changes_every_body or "reasoning_effort" in body or _has_stray_tool_options(body):
+    if (
+        rules.changes_every_body
+        or "reasoning_effort" in body
+        or _has_stray_tool_options(body)
+        or (rules.drops_response_format and "response_format" in body)
+    ):
         from akile_core.rules import apply_rules
 
-        body, dropped_now = apply_rules(body, rules)
-        for param, reason in dropped_now:
-            warn_dropped(model, param, f"{reason}; it was left out")
+        body, changes = apply_rules(body, rules)
+        for param, what in changes:
+            warn_once(model, param, what)
     return body
 
 
 def _has_stray_tool_options(body: Mapping[str, Any]) -> bool:
-    return ("tool_choice" in body or "parallel_tool_calls" in body) and not body.get("tools")
+    """Tool options without tools, or an empty tool list: none of them may go out."""
+    return (
+        "tools" in body or "tool_choice" in body or "parallel_tool_calls" in body
+    ) and not body.get("tools")

@@ -17,9 +17,11 @@ fault-server channel in tests/faults/test_family_channels.py):
 - ``tool_choice`` or ``parallel_tool_calls`` without ``tools``: OpenAI answers 400, and new-api
   turns them into an Anthropic ``tool_choice`` that Anthropic rejects without tools (section 2a);
 - Claude channels discard ``response_format`` (new-api ``OpenAIChatRequestToClaudeMessages`` never
-  reads it; section 1), so a ``json_schema`` request would "succeed" with prose: it is refused,
-  and ``json_object`` is dropped with a warning (prompting alone may still give JSON), unless the
-  profile says this key's channel enforces it (``akile doctor --save`` finds out);
+  reads it; section 1), so a ``json_schema`` or ``json_object`` request would "succeed" with
+  prose: it goes as an answer tool the model must call (``akile_core.answer_tool``), unless the
+  profile says this key's channel enforces it (``akile doctor --save`` finds out); with a forced
+  tool, a Claude call does not think (Anthropic refuses forced tools while thinking);
+- an empty ``tools`` list is never sent (vLLM, DashScope and OpenAI answer it with 400);
 - ``reasoning_effort`` per family (``akile_core.reasoning``, section 5a);
 - Gemini channels get inlined schemas (``akile_core.schemas``, sections 1 and 2a).
 """
@@ -27,9 +29,11 @@ fault-server channel in tests/faults/test_family_channels.py):
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from akile_core.answer_tool import ANSWER_TOOL, with_answer_tool
 from akile_core.errors import AkileConfigError
 from akile_core.facts_changed import on_facts_changed
 from akile_core.families import Family
@@ -56,11 +60,19 @@ class FamilyRules:
     """A Claude model that takes only adaptive thinking (``reasoning_effort`` gives 400)."""
     drops_response_format: bool = False
     """The channel discards ``response_format`` (Claude, unless the profile says otherwise)."""
+    tools_and_effort: Literal["allowed", "refused", "none-only"] = "allowed"
+    """Function tools beside ``reasoning_effort``: ``refused`` (GPT-5.4, 5.5) unless it is
+    ``"none"``; ``none-only`` (GPT-5.6 and later) needs an explicit ``"none"`` with tools."""
 
     @property
     def changes_every_body(self) -> bool:
         """Whether even a plain body may change (so the fast path cannot skip the rules)."""
-        return bool(self.never or self.not_with or self.family == "gemini")
+        return bool(
+            self.never
+            or self.not_with
+            or self.family == "gemini"
+            or self.tools_and_effort == "none-only"
+        )
 
 
 NO_RULES = FamilyRules()
@@ -109,34 +121,125 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         adaptive_only=family == "claude" and spec is not None and spec.temperature is False,
         drops_response_format=family == "claude"
         and (spec is None or spec.structured_output not in ("json_schema", "json_mode")),
+        tools_and_effort=_tools_and_effort(model) if family == "openai" else "allowed",
     )
+
+
+# gpt-5.4, gpt-5.5-mini, openai/gpt-5.6-terra, ...: the minor version decides (see
+# _effort_beside_tools for the sources).
+_GPT5_MINOR = re.compile(r"(?:^|/)gpt-5\.(\d+)")
+
+
+def _tools_and_effort(model: str) -> Literal["allowed", "refused", "none-only"]:
+    match = _GPT5_MINOR.search(model.lower())
+    minor = int(match.group(1)) if match else 0
+    if minor >= 6:
+        return "none-only"
+    return "refused" if minor >= 4 else "allowed"
 
 
 def apply_rules(
     body: dict[str, Any], rules: FamilyRules
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The body as the rules shape it, and what was dropped, why (raises for what cannot go)."""
+    """The body as the rules shape it, and what changed: (parameter, sentence) pairs.
+
+    Raises ``AkileConfigError`` for what cannot be sent in any form.
+    """
     dropped: list[tuple[str, str]] = []
     if not body.get("tools"):
+        # An empty tool list is refused by vLLM, DashScope and OpenAI (langchain#37184,
+        # #34907): LangChain's create_agent binds [] when it has no tools. Left out silently,
+        # since it asks for nothing.
         dropped += [
             (p, f"{p} needs tools and none were sent")
             for p in ("tool_choice", "parallel_tool_calls")
             if p in body
         ]
+        if "tools" in body:
+            body = {k: v for k, v in body.items() if k != "tools"}
     dropped += [(p, reason) for p, reason in rules.never if p in body]
     dropped += [(p, reason) for p, other, reason in rules.not_with if p in body and other in body]
     if dropped:
         names = {p for p, _ in dropped}
         body = {k: v for k, v in body.items() if k not in names}
-    if rules.drops_response_format and "response_format" in body:
-        dropped.append(_response_format_rule(body["response_format"], rules.model))
-        body = {k: v for k, v in body.items() if k != "response_format"}
+    emulated = rules.drops_response_format and _is_structured(body.get("response_format"))
+    if emulated:
+        body = with_answer_tool(body)
+    if rules.family == "claude" and "reasoning_effort" in body and _forces_a_tool(body):
+        # Anthropic refuses a forced tool choice while thinking ("Thinking may not be enabled
+        # when tool_choice forces tool use"); with_structured_output and structured_predict
+        # force one, so thinking is off for this call (the family's switch: no thinking).
+        body = {k: v for k, v in body.items() if k != "reasoning_effort"}
+        dropped.append(("reasoning_effort", _NO_THINKING_WHEN_FORCED))
+    notes = [(p, _left_out(p, reason)) for p, reason in dropped]
+    if emulated:
+        notes.append(("response_format", _EMULATED))
+    if rules.tools_and_effort != "allowed" and body.get("tools"):
+        body, note = _effort_beside_tools(body, rules)
+        notes += note
     if body.get("reasoning_effort") is not None:
         body, more = _map_reasoning(body, rules)
-        dropped += more
+        notes += [(p, _left_out(p, reason)) for p, reason in more]
     if rules.family == "gemini" and (body.get("tools") or body.get("response_format")):
         body = inline_request_schemas(body)
-    return body, dropped
+    return body, notes
+
+
+def _left_out(param: str, reason: str) -> str:
+    return f"not sending {param!r}: {reason}; it was left out"
+
+
+def _effort_beside_tools(
+    body: dict[str, Any], rules: FamilyRules
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """GPT-5.4 and later refuse function tools beside a reasoning effort on chat completions.
+
+    "Function tools with reasoning_effort are not supported for gpt-5.4 in
+    /v1/chat/completions" (openai/openai-openapi#541; gpt-5.5: charmbracelet/crush#2913).
+    From gpt-5.6 a default effort applies, so tools fail even without one, and only an explicit
+    ``"none"`` is taken ("... or set reasoning_effort to 'none'", BerriAI/litellm#34569).
+    new-api passes ``reasoning_effort`` on unchanged to OpenAI channels.
+    """
+    effort = body.get("reasoning_effort")
+    if effort not in (None, "none"):
+        raise AkileConfigError(
+            f"Model {rules.model!r} refuses function tools together with "
+            f"reasoning_effort={effort!r} on chat completions (OpenAI answers 400 "
+            "'Function tools with reasoning_effort are not supported'). For this call choose "
+            "one: keep the tools with reasoning_effort='none', or keep the effort and send no "
+            "tools."
+        )
+    if effort is None and rules.tools_and_effort == "none-only":
+        sentence = (
+            "sending reasoning_effort='none': this model applies a default effort that chat "
+            "completions refuses beside function tools; pass reasoning_effort='none' yourself "
+            "to silence this"
+        )
+        return {**body, "reasoning_effort": "none"}, [("reasoning_effort", sentence)]
+    return body, []
+
+
+_EMULATED = (
+    f"sending response_format as a tool ({ANSWER_TOOL}) the model is made to call, since the "
+    "gateway's Claude converter discards response_format; the call's arguments come back as "
+    "the answer text"
+)
+_NO_THINKING_WHEN_FORCED = (
+    "Anthropic refuses a forced tool choice while thinking, so thinking is off for this call "
+    "(pass tool_choice='auto' to keep it)"
+)
+
+
+def _is_structured(response_format: object) -> bool:
+    return isinstance(response_format, dict) and response_format.get("type") in (
+        "json_schema",
+        "json_object",
+    )
+
+
+def _forces_a_tool(body: dict[str, Any]) -> bool:
+    choice = body.get("tool_choice")
+    return bool(body.get("tools")) and (isinstance(choice, dict) or choice in ("required", "any"))
 
 
 def _map_reasoning(
@@ -155,21 +258,3 @@ def _map_reasoning(
     if rules.family == "gemini":
         return gemini_reasoning(body, model, effort), []
     return body, []
-
-
-def _response_format_rule(response_format: Any, model: str) -> tuple[str, str]:
-    """Why ``response_format`` is left out for a Claude channel; a schema is refused outright."""
-    kind = response_format.get("type") if isinstance(response_format, dict) else None
-    if kind == "json_schema":
-        raise AkileConfigError(
-            f"Model {model!r} is served by the gateway's Claude converter, which discards "
-            "response_format, so the schema would be ignored and the answer come back as prose. "
-            "Use function calling instead (with_structured_output's default for Claude, or "
-            "method='function_calling'). If `akile doctor` shows your channel enforces it, "
-            f"record that: register_model_profile({model!r}, structured_output='json_schema')."
-        )
-    return (
-        "response_format",
-        "the gateway's Claude converter discards response_format, so JSON comes only from "
-        "the prompt (describe the keys in it), or use tools/function calling",
-    )

@@ -111,12 +111,18 @@ class ToolCallAccumulator:
         call = self._calls[index] = _PendingCall(index)
         return call
 
-    def calls(self) -> list[ToolCall]:
-        """The calls assembled so far, in index order."""
+    def calls(self, leave_out: str | None = None) -> list[ToolCall]:
+        """The calls assembled so far, in index order; without those named ``leave_out``."""
         return [
             ToolCall(id=c.id, name=c.name, arguments="".join(c.arguments))
             for _, c in sorted(self._calls.items())
+            if leave_out is None or c.name != leave_out
         ]
+
+    def name_at(self, index: int) -> str:
+        """The name of the call at ``index`` (as normalised), so far."""
+        call = self._calls.get(index)
+        return call.name if call is not None else ""
 
 
 class StreamState:
@@ -132,6 +138,9 @@ class StreamState:
         self.chunks = 0
         self.hold_lone_newline = False
         self._held_newline = False
+        self.answer_tool: str | None = None
+        """The answer tool standing in for ``response_format`` (``akile_core.answer_tool``):
+        its calls' arguments stream as text and it is never reported as a tool call."""
 
     def feed(self, chunk: object) -> Delta | None:
         """Read one decoded chunk; return what it adds to the answer, or ``None`` if nothing."""
@@ -157,6 +166,8 @@ class StreamState:
         delta = choice.get("delta") or choice.get("message") or {}
         fragments = tuple(self.tool_calls.add(raw) for raw in delta.get("tool_calls") or ())
         content = text_of(delta.get("content"))
+        if self.answer_tool is not None:
+            content, fragments = self._answer_as_text(content, fragments)
         reasoning = reasoning_of(delta) or ""
         logprobs = choice.get("logprobs")
         if self.hold_lone_newline and (reasoning or self._held_newline):
@@ -164,6 +175,20 @@ class StreamState:
         if not (content or reasoning or fragments or logprobs):
             return None
         return Delta(content, reasoning, fragments, logprobs)
+
+    def _answer_as_text(
+        self, content: str, fragments: tuple[ToolCallFragment, ...]
+    ) -> tuple[str, tuple[ToolCallFragment, ...]]:
+        """Move the answer tool's argument fragments into the text; keep the other fragments."""
+        kept = []
+        for fragment in fragments:
+            if self.tool_calls.name_at(fragment.index) == self.answer_tool:
+                content += fragment.arguments
+            else:
+                kept.append(fragment)
+        if self.finish_reason == "tool_calls" and not self.tool_calls.calls(self.answer_tool):
+            self.finish_reason = "stop"  # only the answer was "called": a plain answer
+        return content, tuple(kept)
 
     def _release_newline(self, reasoning: str, answer_started: object) -> str:
         r"""The reasoning to emit now, holding back a lone ``"\n"`` until we know what it was."""

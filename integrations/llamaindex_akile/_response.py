@@ -56,7 +56,9 @@ class StreamView:
 
     def _message(self) -> ChatMessage:
         reasoning = "".join(self._thinking) or None
-        return assistant_message("".join(self._text), reasoning, self.state.tool_calls.calls())
+        return assistant_message(
+            "".join(self._text), reasoning, self.state.tool_calls.calls(self.state.answer_tool)
+        )
 
     def update(self, delta: Delta) -> ChatResponse:
         if delta.content:

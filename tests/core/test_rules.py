@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from akile_core import AkileConfigError
+from akile_core.answer_tool import ANSWER_TOOL
 from akile_core.families import forget_learned_families, learn_families
 from akile_core.model_listing import listed_models
 from akile_core.profiles import (
@@ -256,14 +257,26 @@ def test_a_registered_family_wins() -> None:
         register_model_profile("x", family="anthropic")
 
 
-def test_claude_channels_refuse_a_schema_and_drop_json_mode() -> None:
+def test_claude_channels_get_response_format_as_an_answer_tool() -> None:
+    # Was refused (json_schema) or dropped (json_object); now the framework's path works.
     schema = {"type": "json_schema", "json_schema": {"name": "P", "schema": {"type": "object"}}}
-    with pytest.raises(AkileConfigError, match="discards response_format"):
-        shaped("claude-sonnet-4-5", {"response_format": schema})
-    assert sent("claude-sonnet-4-5", {"response_format": {"type": "json_object"}}) == (
-        set(),
-        {"response_format"},
-    )
+    for response_format, parameters in (
+        (schema, {"type": "object"}),
+        ({"type": "json_object"}, {"type": "object", "additionalProperties": True}),
+    ):
+        out, changes = shaped("claude-sonnet-4-5", {"response_format": response_format})
+        assert "response_format" not in out
+        assert [t["function"]["name"] for t in out["tools"]] == [ANSWER_TOOL]
+        assert out["tools"][0]["function"]["parameters"] == parameters
+        assert out["tool_choice"] == {"type": "function", "function": {"name": ANSWER_TOOL}}
+        assert [param for param, _ in changes] == ["response_format"]
+    # Beside other tools the answer tool is offered, not forced.
+    weather = {"type": "function", "function": {"name": "w", "parameters": {}}}
+    out, _ = shaped("claude-sonnet-4-5", {"response_format": schema, "tools": [weather]})
+    assert [t["function"]["name"] for t in out["tools"]] == ["w", ANSWER_TOOL]
+    assert "tool_choice" not in out
+    # Not for other families.
+    assert shaped("gpt-4o", {"response_format": schema})[0]["response_format"] == schema
     # A profile that says this key's channel enforces it (what `akile doctor --save` records).
     register_model_profile("claude-sonnet-4-5", structured_output="json_schema")
     try:

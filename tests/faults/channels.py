@@ -96,6 +96,15 @@ def claude_refusal(model: str, body: Mapping[str, Any]) -> str | None:
         return "`temperature` and `top_p` cannot both be specified for this model. Please use only one."
     if ("tool_choice" in body or "parallel_tool_calls" in body) and not body.get("tools"):
         return "tool_choice may only be specified while providing tools"
+    if "tools" in body and not body["tools"]:
+        # An empty tool list: OpenAI, vLLM and DashScope answer 400 (langchain-ai/langchain#37184,
+        # #34907); new-api passes it on.
+        return "[] is too short - 'tools'"
+    choice = body.get("tool_choice")
+    if thinking and (isinstance(choice, Mapping) or choice == "required"):
+        # new-api maps these to Anthropic's {type: tool} / {type: any}, which thinking refuses
+        # (shared/reference/claude-messages-and-thinking-rules.md; mastra-ai/mastra#7507).
+        return "Thinking may not be enabled when tool_choice forces tool use."
     if thinking:
         if body.get("temperature") not in (None, 1):
             return "`temperature` may only be set to 1 when thinking is enabled."
@@ -199,6 +208,11 @@ async def claude_channel(w, body, scenario, attempt, headers):  # type: ignore[n
         await _send(w, 400, _anthropic_400(refusal), VERSION_HEADER)
         return True
     thinking = body.get("reasoning_effort") in CLAUDE_BUDGETS
+    return await _answer(w, body, scenario, THOUGHT if thinking else "")
+
+
+async def _answer(w: Any, body: Mapping[str, Any], scenario: str, reasoning: str) -> bool:
+    """The model's answer: a call of the chosen tool, else the echo; streamed as new-api does."""
     tool = _called_tool(body)
     forced = isinstance(body.get("tool_choice"), Mapping) or body.get("tool_choice") == "required"
     text = "" if tool and forced else answer_for(body)  # response_format is never read
@@ -208,15 +222,13 @@ async def claude_channel(w, body, scenario, attempt, headers):  # type: ignore[n
         if tool:
             function = {"name": tool["name"], "arguments": arguments}
             calls = [{"id": "toolu_01fault", "type": "function", "function": function}]
-        await _send(
-            w, 200, _message(scenario, text, THOUGHT if thinking else "", calls), VERSION_HEADER
-        )
+        await _send(w, 200, _message(scenario, text, reasoning, calls), VERSION_HEADER)
         return True
     await _start_sse(w)
     await _sse(w, _chunk(scenario, {"role": "assistant", "content": ""}))
     block = 0  # Claude's content-block index, which new-api passes on as the tool-call index
-    if thinking:
-        await _sse(w, _chunk(scenario, {"reasoning_content": THOUGHT}))
+    if reasoning:
+        await _sse(w, _chunk(scenario, {"reasoning_content": reasoning}))
         await _sse(w, _chunk(scenario, {"reasoning_content": "\n"}))  # the signature_delta
         block += 1
     if text:
@@ -232,6 +244,39 @@ async def claude_channel(w, body, scenario, attempt, headers):  # type: ignore[n
             fragment = {"index": block, "type": "function", "function": {"arguments": part}}
             await _sse(w, _chunk(scenario, {"tool_calls": [fragment]}))
     return await _finish(w, body, scenario, "tool_calls" if tool else "stop")
+
+
+def gpt_refusal(model: str, body: Mapping[str, Any]) -> str | None:
+    """OpenAI's 400 for function tools beside a reasoning effort on chat completions.
+
+    gpt-5.4 and 5.5 refuse an effort other than "none" with tools (openai/openai-openapi#541,
+    charmbracelet/crush#2913); gpt-5.6 applies a default effort, so tools need an explicit
+    "none" (BerriAI/litellm#34569). new-api forwards reasoning_effort verbatim (section 5).
+    """
+    effort = body.get("reasoning_effort")
+    if not body.get("tools") or effort == "none":
+        return None
+    if model.startswith("gpt-5.6"):
+        return (
+            f"Function tools with reasoning_effort are not supported for {model} in "
+            "/v1/chat/completions. To use function tools, use /v1/responses or set "
+            "reasoning_effort to 'none'."
+        )
+    if effort is not None:
+        return (
+            f"Function tools with reasoning_effort are not supported for {model} in "
+            "/v1/chat/completions. Please use /v1/responses instead."
+        )
+    return None
+
+
+async def gpt_channel(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    refusal = gpt_refusal(scenario, body)
+    if refusal is not None:
+        error = {"message": refusal, "type": "invalid_request_error", "param": "reasoning_effort"}
+        await _send(w, 400, {"error": {**error, "code": None}}, VERSION_HEADER)
+        return True
+    return await _answer(w, body, scenario, "")
 
 
 def _gemini_error(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]] | None:
@@ -309,3 +354,6 @@ async def dashscope_embeddings(w, body, scenario, attempt, headers):  # type: ig
 
 
 CHANNELS["text-embedding-v3"] = dashscope_embeddings
+# OpenAI channels, passed through by new-api; not in the model list, which tests pin.
+CHANNELS["gpt-5.4"] = gpt_channel
+CHANNELS["gpt-5.6-terra"] = gpt_channel

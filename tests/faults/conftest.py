@@ -8,9 +8,13 @@ from typing import Any
 
 import pytest
 
+from akile_core.families import forget_learned_families
+from akile_core.gateway import forget_discoveries
+from akile_core.policy import forget_warnings
 from tests.faults.server import FaultServer
 
 _tags = itertools.count()
+_prompts = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +32,18 @@ def scenario() -> Any:
         return f"{name}#{next(_tags)}"
 
     return make
+
+
+@pytest.fixture
+def prompt() -> str:
+    """A prompt unique to this test: channels take real model names, so no ``#tag``."""
+    return f"question {next(_prompts)}"
+
+
+@pytest.fixture
+def fresh_families() -> Iterator[None]:
+    """Real model names recur across tests: forget what earlier ones learned and warned about."""
+    forget_warnings()
+    yield
+    forget_learned_families()
+    forget_discoveries()

@@ -8,10 +8,8 @@ way the gateway would: a 400, or prose where JSON was asked for. Each test first
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -23,30 +21,12 @@ from llama_index.core.tools import FunctionTool
 from pydantic import BaseModel
 
 import akile_core
-from akile_core.families import forget_learned_families
-from akile_core.gateway import forget_discoveries
-from akile_core.policy import forget_warnings
 from langchain_akile import ChatAkile
 from llamaindex_akile import Akile
 from tests.faults.server import FaultServer
 from tests.faults.test_faults import DRIVERS, KEY, Driver, ids
 
-_prompts = itertools.count()
-
-
-@pytest.fixture
-def prompt() -> str:
-    """A prompt unique to this test: channels take real model names, so no ``#tag``."""
-    return f"question {next(_prompts)}"
-
-
-@pytest.fixture(autouse=True)
-def fresh_families() -> Iterator[None]:
-    # Real model names recur across tests: forget what earlier ones learned and warned about.
-    forget_warnings()
-    yield
-    forget_learned_families()
-    forget_discoveries()
+pytestmark = pytest.mark.usefixtures("fresh_families")
 
 
 def raw_client(server: FaultServer) -> openai.OpenAI:
@@ -260,15 +240,6 @@ def test_langchain_structured_output_on_claude_calls_a_tool(
     (sent,) = fault_server.asked(prompt)
     assert "response_format" not in sent.body
     assert sent.body["tool_choice"]["function"]["name"] == "Pet"
-
-
-def test_langchain_json_schema_on_claude_is_refused_with_the_fix(
-    fault_server: FaultServer, prompt: str
-) -> None:
-    llm = sonnet(ChatAkile, fault_server)
-    with pytest.raises(akile_core.AkileConfigError, match="function_calling"):
-        llm.with_structured_output(Pet, method="json_schema").invoke(prompt)
-    assert fault_server.asked(prompt) == []
 
 
 @pytest.mark.parametrize("is_async", [False, True])

@@ -1,0 +1,271 @@
+"""The framework's chosen structured-output path works on Claude over chat completions.
+
+new-api's Claude converter discards ``response_format`` (gateway-families.md section 1), and
+LangChain's ``create_agent`` sends it whenever the model's name is on its list; Anthropic
+refuses a forced tool while thinking (claude-messages-and-thinking-rules.md). The fault server's
+Claude channel behaves so (tests/faults/channels.py). Each case first shows the raw request
+failing there, then both adapters succeeding, sync and async, invoke and stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import openai
+import pytest
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.tools import tool
+from llama_index.core.base.llms.types import ChatMessage
+
+from akile_core import AkileConfigError, ParameterDroppedWarning
+from akile_core.answer_tool import ANSWER_TOOL
+from langchain_akile import ChatAkile
+from llamaindex_akile import Akile
+from tests.faults.server import FaultServer
+from tests.faults.test_family_channels import KEY, Pet, raw_client, sonnet
+
+pytestmark = pytest.mark.usefixtures("fresh_families")
+
+PET_FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "Pet", "schema": Pet.model_json_schema()},
+}
+
+
+def emulated() -> Any:
+    """The one warning that says response_format went as the answer tool."""
+    return pytest.warns(
+        ParameterDroppedWarning, match=f"sending response_format as a tool \\({ANSWER_TOOL}\\)"
+    )
+
+
+@tool
+def get_weather(city: str) -> str:
+    """Get the current weather for a city."""
+    return "sunny"
+
+
+def test_raw_json_schema_on_the_claude_channel_comes_back_as_prose(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    reply = raw_client(fault_server).chat.completions.create(
+        model="claude-sonnet-4-5",
+        messages=[{"role": "user", "content": prompt}],
+        response_format=PET_FORMAT,  # type: ignore[arg-type]
+    )
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(reply.choices[0].message.content or "")
+
+
+def test_raw_forced_tool_while_thinking_is_refused(fault_server: FaultServer, prompt: str) -> None:
+    with pytest.raises(openai.BadRequestError, match="Thinking may not be enabled"):
+        raw_client(fault_server).chat.completions.create(
+            model="claude-sonnet-4-5",
+            messages=[{"role": "user", "content": prompt}],
+            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
+            tool_choice="required",
+            reasoning_effort="low",
+            max_tokens=4000,
+        )
+
+
+def test_raw_empty_tools_are_refused(fault_server: FaultServer, prompt: str) -> None:
+    with pytest.raises(openai.BadRequestError, match="too short"):
+        raw_client(fault_server).chat.completions.create(
+            model="claude-sonnet-4-5", messages=[{"role": "user", "content": prompt}], tools=[]
+        )
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke", "stream", "astream"])
+def test_langchain_json_schema_on_claude_returns_the_structure(
+    mode: str, fault_server: FaultServer, prompt: str
+) -> None:
+    structured = sonnet(ChatAkile, fault_server).with_structured_output(Pet, method="json_schema")
+
+    async def last() -> Any:
+        return [part async for part in structured.astream(prompt)][-1]
+
+    with emulated():
+        if mode == "invoke":
+            pet = structured.invoke(prompt)
+        elif mode == "ainvoke":
+            pet = asyncio.run(structured.ainvoke(prompt))
+        elif mode == "stream":
+            pet = list(structured.stream(prompt))[-1]
+        else:
+            pet = asyncio.run(last())
+    assert Pet.model_validate(pet) == Pet(name="echo", legs=1)
+    (sent,) = fault_server.asked(prompt)
+    assert "response_format" not in sent.body
+    assert sent.body["tool_choice"] == {"type": "function", "function": {"name": ANSWER_TOOL}}
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_bound_response_format_answers_as_text_with_no_tool_calls(
+    streamed: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    llm = sonnet(ChatAkile, fault_server).bind(response_format=PET_FORMAT)
+    with emulated():
+        if streamed:
+            chunks = list(llm.stream(prompt))
+            message: AIMessage = chunks[0]
+            for chunk in chunks[1:]:
+                message = message + chunk  # type: ignore[assignment]
+            assert isinstance(message, AIMessageChunk) and message.tool_call_chunks == []
+        else:
+            message = llm.invoke(prompt)  # type: ignore[assignment]
+    assert json.loads(str(message.content)) == {"name": "echo", "legs": 1}
+    assert message.tool_calls == []
+    assert message.response_metadata["finish_reason"] == "stop"
+
+
+def test_json_mode_on_claude_answers_with_a_json_object(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    llm = sonnet(ChatAkile, fault_server).bind(response_format={"type": "json_object"})
+    with emulated():
+        assert json.loads(str(llm.invoke(prompt).content)) == {}
+
+
+def test_beside_real_tools_the_answer_tool_is_offered_not_forced(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    # An agent's turn: its tools plus the response format. The real tool call is left alone.
+    llm = sonnet(ChatAkile, fault_server).bind_tools([get_weather], response_format=PET_FORMAT)
+    with emulated():
+        message = llm.invoke(prompt)
+    assert [call["name"] for call in message.tool_calls] == ["get_weather"]
+    (sent,) = fault_server.asked(prompt)
+    assert [t["function"]["name"] for t in sent.body["tools"]] == ["get_weather", ANSWER_TOOL]
+    assert "tool_choice" not in sent.body
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_llamaindex_response_format_on_claude_answers_as_text(
+    is_async: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    llm = sonnet(Akile, fault_server, additional_kwargs={"response_format": PET_FORMAT})
+    messages = [ChatMessage(role="user", content=prompt)]
+    with emulated():
+        response = asyncio.run(llm.achat(messages)) if is_async else llm.chat(messages)
+    assert json.loads(str(response.message.content)) == {"name": "echo", "legs": 1}
+    assert llm.get_tool_calls_from_response(response, error_on_no_tool_call=False) == []
+
+
+def test_llamaindex_streamed_response_format_on_claude_answers_as_text(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    llm = sonnet(Akile, fault_server, additional_kwargs={"response_format": PET_FORMAT})
+    with emulated():
+        *_, last = llm.stream_chat([ChatMessage(role="user", content=prompt)])
+    assert json.loads(str(last.message.content)) == {"name": "echo", "legs": 1}
+    assert llm.get_tool_calls_from_response(last, error_on_no_tool_call=False) == []
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_a_forced_tool_on_a_thinking_claude_call_turns_thinking_off(
+    is_async: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    llm = sonnet(ChatAkile, fault_server, reasoning_effort="low", max_tokens=4000)
+    structured = llm.with_structured_output(Pet)  # function_calling: a forced tool
+    with pytest.warns(UserWarning, match="thinking is off for this call"):
+        pet = asyncio.run(structured.ainvoke(prompt)) if is_async else structured.invoke(prompt)
+    assert pet == Pet(name="echo", legs=1)
+    (sent,) = fault_server.asked(prompt)
+    assert "reasoning_effort" not in sent.body
+
+
+def test_thinking_stays_on_when_the_tool_is_not_forced(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    llm = sonnet(ChatAkile, fault_server, reasoning_effort="low", max_tokens=4000)
+    message = llm.bind_tools([get_weather], tool_choice="auto").invoke(prompt)
+    assert message.additional_kwargs.get("reasoning_content")
+    (sent,) = fault_server.asked(prompt)
+    assert sent.body["reasoning_effort"] == "low"
+
+
+@pytest.mark.parametrize("cls", [ChatAkile, Akile])
+def test_an_empty_tool_list_is_never_sent(
+    cls: type[Any], fault_server: FaultServer, prompt: str
+) -> None:
+    llm = sonnet(cls, fault_server)
+    if cls is ChatAkile:
+        assert llm.bind_tools([]).invoke(prompt).content == f"echo: {prompt}"
+    else:
+        response = llm.chat_with_tools([], user_msg=prompt)
+        assert response.message.content == f"echo: {prompt}"
+    (sent,) = fault_server.asked(prompt)
+    assert "tools" not in sent.body
+
+
+# -- GPT-5.4 and later: function tools beside a reasoning effort -------------------------------
+
+
+def gpt(cls: type[Any], server: FaultServer, model: str, **params: Any) -> Any:
+    return cls(model=model, api_key=KEY, base_url=server.base_url, max_retries=0, **params)
+
+
+def test_raw_gpt_5_6_refuses_tools_even_without_an_effort(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    with pytest.raises(openai.BadRequestError, match="set reasoning_effort to 'none'"):
+        raw_client(fault_server).chat.completions.create(
+            model="gpt-5.6-terra",
+            messages=[{"role": "user", "content": prompt}],
+            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
+        )
+
+
+@pytest.mark.parametrize("cls", [ChatAkile, Akile])
+@pytest.mark.parametrize("is_async", [False, True])
+def test_gpt_5_6_tool_calls_work_by_default(
+    cls: type[Any], is_async: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    llm = gpt(cls, fault_server, "gpt-5.6-terra")
+    with pytest.warns(UserWarning, match="sending reasoning_effort='none'"):
+        if cls is ChatAkile:
+            bound = llm.bind_tools([get_weather])
+            message = asyncio.run(bound.ainvoke(prompt)) if is_async else bound.invoke(prompt)
+            names = [call["name"] for call in message.tool_calls]
+        else:
+            chat = llm.achat_with_tools if is_async else llm.chat_with_tools
+            result = chat([get_weather_tool()], user_msg=prompt)
+            response = asyncio.run(result) if is_async else result
+            names = [c.tool_name for c in llm.get_tool_calls_from_response(response)]
+    assert names == ["get_weather"]
+    (sent,) = fault_server.asked(prompt)
+    assert sent.body["reasoning_effort"] == "none"
+
+
+@pytest.mark.parametrize("model", ["gpt-5.4", "gpt-5.6-terra"])
+def test_tools_with_an_effort_on_gpt_5_4_and_later_are_refused_before_sending(
+    model: str, fault_server: FaultServer, prompt: str
+) -> None:
+    llm = gpt(ChatAkile, fault_server, model, reasoning_effort="high")
+    with pytest.raises(AkileConfigError, match=r"reasoning_effort='none'.*no\s+tools"):
+        llm.bind_tools([get_weather]).invoke(prompt)
+    assert fault_server.asked(prompt) == []
+    # The same model keeps its effort when no tools are bound.
+    assert llm.invoke(prompt).content == f"echo: {prompt}"
+
+
+def test_gpt_5_4_tools_without_an_effort_go_as_they_are(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    message = gpt(ChatAkile, fault_server, "gpt-5.4").bind_tools([get_weather]).invoke(prompt)
+    assert [call["name"] for call in message.tool_calls] == ["get_weather"]
+    (sent,) = fault_server.asked(prompt)
+    assert "reasoning_effort" not in sent.body
+
+
+def get_weather_tool() -> Any:
+    from llama_index.core.tools import FunctionTool
+
+    def get_weather(city: str) -> str:
+        """Get the current weather for a city."""
+        return "sunny"
+
+    return FunctionTool.from_defaults(fn=get_weather)
