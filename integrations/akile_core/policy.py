@@ -112,6 +112,7 @@ def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
         or "reasoning_effort" in body
         or _has_stray_tool_options(body)
         or (rules.drops_response_format and "response_format" in body)
+        or (rules.thinks_unless_switched_off and "tool_choice" in body)
     ):
         from akile_core.rules import apply_rules
 

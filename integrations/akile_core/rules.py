@@ -40,6 +40,7 @@ from akile_core.families import Family
 from akile_core.profiles import Resolved, resolve
 from akile_core.reasoning import check_effort, claude_reasoning, gemini_reasoning
 from akile_core.schemas import inline_request_schemas
+from akile_core.thinking import thinking_switch
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class FamilyRules:
     """A Claude model that takes only adaptive thinking (``reasoning_effort`` gives 400)."""
     drops_response_format: bool = False
     """The channel discards ``response_format`` (Claude, unless the profile says otherwise)."""
+    thinks_unless_switched_off: bool = False
+    """A forced tool call needs the family's thinking switch (``akile_core.thinking``)."""
     tools_and_effort: Literal["allowed", "refused", "none-only"] = "allowed"
     """Function tools beside ``reasoning_effort``: ``refused`` (GPT-5.4, 5.5) unless it is
     ``"none"``; ``none-only`` (GPT-5.6 and later) needs an explicit ``"none"`` with tools."""
@@ -122,6 +125,7 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         drops_response_format=family == "claude"
         and (spec is None or spec.structured_output not in ("json_schema", "json_mode")),
         tools_and_effort=_tools_and_effort(model) if family == "openai" else "allowed",
+        thinks_unless_switched_off=family == "openai" and thinking_switch(model) is not None,
     )
 
 
@@ -174,6 +178,9 @@ def apply_rules(
     notes = [(p, _left_out(p, reason)) for p, reason in dropped]
     if emulated:
         notes.append(("response_format", _EMULATED))
+    if rules.thinks_unless_switched_off and _forces_a_tool(body):
+        body, note = _thinking_off(body, rules.model)
+        notes += note
     if rules.tools_and_effort != "allowed" and body.get("tools"):
         body, note = _effort_beside_tools(body, rules)
         notes += note
@@ -183,6 +190,37 @@ def apply_rules(
     if rules.family == "gemini" and (body.get("tools") or body.get("response_format")):
         body = inline_request_schemas(body)
     return body, notes
+
+
+def _thinking_off(body: dict[str, Any], model: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """A forced tool call to a model that refuses it while thinking: thinking off for the call."""
+    switch = thinking_switch(model or str(body.get("model")))
+    if switch is None:
+        return body, []
+    fields, why = switch
+    shaped = {k: v for k, v in body.items() if k != "reasoning_effort"}
+    shaped.update(fields)
+    sentence = (
+        f"sending {fields} with this forced tool call, so that it does not think: {why} "
+        "(pass tool_choice='auto' to keep thinking)"
+    )
+    return shaped, [("thinking", sentence)]
+
+
+def _thinking_off_switch(
+    body: dict[str, Any], rules: FamilyRules, model: str
+) -> dict[str, Any] | None:
+    """``reasoning_effort="none"`` as the family's real off switch, where it has one.
+
+    Claude thinks only when asked (no thinking parameter is off); DeepSeek V4, Kimi K2.5+ and
+    Qwen3 have a switch (``akile_core.thinking``) and would ignore or refuse the string. Gemini
+    maps "none" to a zero budget in ``gemini_reasoning``; OpenAI models take "none" as it is.
+    """
+    without = {k: v for k, v in body.items() if k != "reasoning_effort"}
+    if rules.family == "claude":
+        return without
+    switch = thinking_switch(model) if rules.family == "openai" else None
+    return {**without, **switch[0]} if switch is not None else None
 
 
 def _left_out(param: str, reason: str) -> str:
@@ -246,6 +284,10 @@ def _map_reasoning(
     body: dict[str, Any], rules: FamilyRules
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     model = rules.model or str(body.get("model"))
+    if body["reasoning_effort"] == "none":
+        off = _thinking_off_switch(body, rules, model)
+        if off is not None:
+            return off, []
     if rules.can_reason is False:
         raise AkileConfigError(
             f"Model {model!r} does not reason (model table), so reasoning_effort would be "

@@ -286,3 +286,27 @@ def test_claude_channels_get_response_format_as_an_answer_tool() -> None:
         )
     finally:
         clear_registered_profiles()
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        # The family's real off switch, not a string the upstream ignores or refuses.
+        ("claude-sonnet-4-5", {}),
+        ("deepseek-v4-flash", {"thinking": {"type": "disabled"}}),
+        ("kimi-k2.6", {"thinking": {"type": "disabled"}}),
+        ("qwen3-235b-a22b", {"enable_thinking": False}),
+        ("gpt-5.1", {"reasoning_effort": "none"}),  # OpenAI takes "none" as it is
+    ],
+)
+def test_reasoning_effort_none_is_the_familys_off_switch(
+    model: str, expected: dict[str, Any]
+) -> None:
+    out, changes = shaped(model, {"reasoning_effort": "none"})
+    assert {k: v for k, v in out.items() if k != "model"} == expected
+    assert changes == []
+
+
+def test_reasoning_effort_none_on_gemini_is_a_zero_budget() -> None:
+    out, _ = shaped("gemini-2.5-flash", {"reasoning_effort": "none"})
+    assert out["extra_body"]["google"]["thinking_config"]["thinking_budget"] == 0

@@ -149,7 +149,11 @@ def _has_ref(node: Any) -> bool:
 
 
 def _called_tool(body: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The tool an upstream model calls: the named one, else the first; none for ``"none"``."""
+    """The tool an upstream model calls: the named one, else the first; none for ``"none"``.
+
+    After a tool's result, a model left to choose is done with tools: it answers, by the answer
+    tool when one is offered (an agent's structured response), else in text.
+    """
     tools = [t["function"] for t in body.get("tools") or [] if t.get("type") == "function"]
     choice = body.get("tool_choice")
     if not tools or choice == "none":
@@ -157,6 +161,8 @@ def _called_tool(body: Mapping[str, Any]) -> dict[str, Any] | None:
     if isinstance(choice, Mapping):
         name = choice.get("function", {}).get("name")
         return next((t for t in tools if t["name"] == name), None)
+    if choice != "required" and (body.get("messages") or [{}])[-1].get("role") == "tool":
+        return next((t for t in tools if t["name"] == "json_tool_call"), None)
     return tools[0]
 
 
@@ -244,6 +250,39 @@ async def _answer(w: Any, body: Mapping[str, Any], scenario: str, reasoning: str
             fragment = {"index": block, "type": "function", "function": {"arguments": part}}
             await _sse(w, _chunk(scenario, {"tool_calls": [fragment]}))
     return await _finish(w, body, scenario, "tool_calls" if tool else "stop")
+
+
+# Thinking models behind OpenAI-compatible channels (new-api passes thinking fields on): whether
+# a call thinks, and the 400 each gives a forced tool choice while thinking (cited in
+# integrations/akile_core/thinking.py).
+THINKING_CHANNELS: dict[str, tuple[Any, str]] = {
+    # DeepSeek V4 and Kimi K2.6 think unless thinking: {"type": "disabled"}.
+    "deepseek-v4-flash": (
+        lambda body: (body.get("thinking") or {}).get("type") != "disabled",
+        "Thinking mode does not support this tool_choice",
+    ),
+    "kimi-k2.6": (
+        lambda body: (body.get("thinking") or {}).get("type") != "disabled",
+        "tool_choice specified is incompatible with thinking enabled",
+    ),
+    # Open Qwen3 models on DashScope think unless enable_thinking is false.
+    "qwen3-235b-a22b": (
+        lambda body: body.get("enable_thinking", True) is not False,
+        "<400> InternalError.Algo.InvalidParameter: The tool_choice parameter does not support "
+        "being set to required or object in thinking mode",
+    ),
+}
+
+
+async def thinking_channel(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    thinks, refusal = THINKING_CHANNELS[scenario]
+    choice = body.get("tool_choice")
+    forced = isinstance(choice, Mapping) or choice == "required"
+    if thinks(body) and forced and body.get("tools"):
+        error = {"message": refusal, "type": "invalid_request_error", "param": None, "code": None}
+        await _send(w, 400, {"error": error}, VERSION_HEADER)
+        return True
+    return await _answer(w, body, scenario, THOUGHT if thinks(body) else "")
 
 
 def gpt_refusal(model: str, body: Mapping[str, Any]) -> str | None:
@@ -357,3 +396,4 @@ CHANNELS["text-embedding-v3"] = dashscope_embeddings
 # OpenAI channels, passed through by new-api; not in the model list, which tests pin.
 CHANNELS["gpt-5.4"] = gpt_channel
 CHANNELS["gpt-5.6-terra"] = gpt_channel
+CHANNELS.update({name: thinking_channel for name in THINKING_CHANNELS})

@@ -269,3 +269,158 @@ def get_weather_tool() -> Any:
         return "sunny"
 
     return FunctionTool.from_defaults(fn=get_weather)
+
+
+# -- LangChain's create_agent, as a new user writes it ----------------------------------------
+
+
+def opus(server: FaultServer, **params: Any) -> ChatAkile:
+    # claude-opus-4-8 is on create_agent's list of native structured-output models
+    # (langchain/agents/factory.py FALLBACK_MODELS_WITH_STRUCTURED_OUTPUT): ProviderStrategy.
+    return ChatAkile(model="claude-opus-4-8", api_key=KEY, base_url=server.base_url, **params)
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_create_agent_with_a_bare_schema_and_no_tools(
+    is_async: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    from langchain.agents import create_agent
+
+    agent = create_agent(opus(fault_server), tools=[], response_format=Pet)
+    question = {"messages": [{"role": "user", "content": prompt}]}
+    with emulated():
+        result = asyncio.run(agent.ainvoke(question)) if is_async else agent.invoke(question)
+    assert result["structured_response"] == Pet(name="echo", legs=1)
+    (sent,) = fault_server.asked(prompt)
+    assert "tools" in sent.body and "response_format" not in sent.body
+
+
+def test_create_agent_runs_a_tool_then_gives_the_structured_answer(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    from langchain.agents import create_agent
+
+    agent = create_agent(opus(fault_server), tools=[get_weather], response_format=Pet)
+    with emulated():
+        result = agent.invoke({"messages": [{"role": "user", "content": prompt}]})
+    assert result["structured_response"] == Pet(name="echo", legs=1)
+    kinds = [type(message).__name__ for message in result["messages"]]
+    assert kinds[:3] == ["HumanMessage", "AIMessage", "ToolMessage"]  # the tool ran first
+
+
+@pytest.mark.parametrize("thinking", [False, True])
+def test_create_agent_with_tool_strategy(
+    thinking: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    from langchain.agents import create_agent
+    from langchain.agents.structured_output import ToolStrategy
+
+    params = {"reasoning_effort": "low", "max_tokens": 4000} if thinking else {}
+    llm = sonnet(ChatAkile, fault_server, **params)
+    agent = create_agent(llm, tools=[], response_format=ToolStrategy(Pet))
+    question = {"messages": [{"role": "user", "content": prompt}]}
+    if thinking:  # a forced tool while thinking: thinking goes off for the call
+        with pytest.warns(ParameterDroppedWarning, match="thinking is off"):
+            result = agent.invoke(question)
+    else:
+        result = agent.invoke(question)
+    assert result["structured_response"] == Pet(name="echo", legs=1)
+
+
+# -- Thinking models refuse a forced tool while thinking: thinking off for that call -----------
+
+THINKING_MODELS = {
+    "deepseek-v4-flash": {"thinking": {"type": "disabled"}},
+    "kimi-k2.6": {"thinking": {"type": "disabled"}},
+    "qwen3-235b-a22b": {"enable_thinking": False},
+}
+
+
+@pytest.mark.parametrize("model", sorted(THINKING_MODELS))
+def test_raw_forced_tool_on_a_thinking_model_is_refused(
+    model: str, fault_server: FaultServer, prompt: str
+) -> None:
+    with pytest.raises(openai.BadRequestError, match="tool_choice"):
+        raw_client(fault_server).chat.completions.create(
+            model=model,
+            messages=[{"role": "user", "content": prompt}],
+            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
+            tool_choice="required",
+        )
+
+
+@pytest.mark.parametrize("model", sorted(THINKING_MODELS))
+@pytest.mark.parametrize("is_async", [False, True])
+def test_structured_output_on_thinking_models_works_by_default(
+    model: str, is_async: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    llm = gpt(ChatAkile, fault_server, model)
+    structured = llm.with_structured_output(Pet)  # the family's default: a forced tool call
+    with pytest.warns(ParameterDroppedWarning, match="so that it does not think"):
+        pet = asyncio.run(structured.ainvoke(prompt)) if is_async else structured.invoke(prompt)
+    assert pet == Pet(name="echo", legs=1)
+    (sent,) = fault_server.asked(prompt)
+    switch = THINKING_MODELS[model]
+    assert {key: sent.body[key] for key in switch} == switch
+
+
+@pytest.mark.parametrize("model", sorted(THINKING_MODELS))
+def test_llamaindex_structured_predict_on_thinking_models_works_by_default(
+    model: str, fault_server: FaultServer, prompt: str
+) -> None:
+    from llama_index.core.prompts import PromptTemplate
+
+    llm = gpt(Akile, fault_server, model)
+    with pytest.warns(ParameterDroppedWarning, match="so that it does not think"):
+        pet = llm.structured_predict(Pet, PromptTemplate("{question}"), question=prompt)
+    assert pet == Pet(name="echo", legs=1)
+
+
+def test_a_thinking_model_keeps_thinking_when_the_tool_is_not_forced(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    message = gpt(ChatAkile, fault_server, "deepseek-v4-flash").bind_tools([get_weather])
+    reply = message.invoke(prompt)
+    assert reply.additional_kwargs.get("reasoning_content") == "Let me think."
+    (sent,) = fault_server.asked(prompt)
+    assert "thinking" not in sent.body
+
+
+@pytest.mark.parametrize("model", ["claude-sonnet-4-5", "deepseek-v4-flash"])
+# llama-index-core's agent workflow reads `__fields__` internally (as in test_end_to_end.py).
+@pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince20")
+@pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince211")
+def test_llamaindex_function_agent_with_output_cls(
+    model: str, fault_server: FaultServer, prompt: str
+) -> None:
+    from llama_index.core.agent.workflow import FunctionAgent
+
+    llm = gpt(Akile, fault_server, model)
+    agent = FunctionAgent(tools=[get_weather_tool()], llm=llm, output_cls=Pet)
+
+    async def run() -> Any:
+        return await agent.run(user_msg=prompt)
+
+    if model.startswith("deepseek"):
+        with pytest.warns(ParameterDroppedWarning, match="so that it does not think"):
+            result = asyncio.run(run())
+    else:
+        result = asyncio.run(run())
+    assert Pet.model_validate(result.structured_response) == Pet(name="echo", legs=1)
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_llamaindex_tool_required_on_a_thinking_model(
+    is_async: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    llm = gpt(Akile, fault_server, "qwen3-235b-a22b")
+    with pytest.warns(ParameterDroppedWarning, match="so that it does not think"):
+        if is_async:
+            call = llm.achat_with_tools([get_weather_tool()], user_msg=prompt, tool_required=True)
+            response = asyncio.run(call)
+        else:
+            response = llm.chat_with_tools(
+                [get_weather_tool()], user_msg=prompt, tool_required=True
+            )
+    calls = llm.get_tool_calls_from_response(response)
+    assert [call.tool_name for call in calls] == ["get_weather"]
