@@ -35,6 +35,9 @@ def facts_from(
         facts["tool_calling"] = False
     if status.get("reasoning_effort") == OK:
         facts["reasoning"] = True
+    forced = forced_tool_while_thinking(findings)
+    if forced is not None:
+        facts["forced_tool_while_thinking"] = forced
     if status.get("image") == OK:
         facts["inputs"] = sorted(table_inputs | {"text", "image"})
     elif status.get("image") == REJECTED:
@@ -50,6 +53,19 @@ def facts_from(
     if family is not None:
         facts["family"] = family
     return facts
+
+
+def forced_tool_while_thinking(findings: Sequence[Finding]) -> bool | None:
+    """``False`` when a forced tool probe was refused because the model thinks, else unknown.
+
+    DeepSeek V4 says "Thinking mode does not support this tool_choice", Kimi "incompatible with
+    thinking enabled", DashScope "in thinking mode". Only the refusal is recorded: it is what
+    changes the requests (``akile_core.rules``); a channel that takes a forced tool needs no fact.
+    """
+    forced = [f for f in findings if f.key in ("tool_choice_required", "tool_choice_named")]
+    if any(f.status == REJECTED and "think" in f.detail.lower() for f in forced):
+        return False
+    return None
 
 
 def structured_method(status: Mapping[str, str]) -> str | None:

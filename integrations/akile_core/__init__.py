@@ -24,6 +24,7 @@ from akile_core.errors import (
     QuotaExceededError,
     RateLimitError,
     ServerError,
+    ToolNotCalledError,
     UnsupportedParameterError,
 )
 from akile_core.gateway import Gateway
@@ -63,6 +64,7 @@ __all__ = [
     "StreamState",
     "ToolCall",
     "ToolCallFragment",
+    "ToolNotCalledError",
     "UnsupportedParameterError",
     "Usage",
     "alist_models",

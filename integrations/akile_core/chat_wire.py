@@ -7,13 +7,14 @@ how a failure hidden in an HTTP 200 is found. The gateway sends; the wire reads.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from akile_core.answer_tool import answer_from_tool
 from akile_core.error_mapping import RequestErrors, raise_reported_error
 from akile_core.error_table import ERROR_FINISH_BODY
 from akile_core.families import Family
-from akile_core.response import Completion, parse_completion
+from akile_core.response import Completion, ToolCall, parse_completion
 from akile_core.stream import Delta, StreamState
 
 
@@ -48,6 +49,11 @@ class ChatCompletionsWire:
         """
         state.hold_lone_newline = family == "claude"
         state.answer_tool = answer_tool
+
+    def check_called(self, calls: Sequence[ToolCall], tool: str, errors: RequestErrors) -> None:
+        """Raise ``ToolNotCalledError`` unless ``calls`` hold ``tool`` (``"*"``: any tool)."""
+        if not any(tool in ("*", call.name) for call in calls):
+            raise errors.tool_not_called(tool)
 
     def delta(self, event: object, state: StreamState, errors: RequestErrors) -> Delta | None:
         """One stream event: raise the mapped error if it reports one, else what it adds."""

@@ -42,6 +42,7 @@ from akile_core.errors import (
     ErrorClasses,
     QuotaExceededError,
     ServerError,
+    ToolNotCalledError,
     UnsupportedParameterError,
 )
 
@@ -279,6 +280,16 @@ class RequestErrors:
             sent_params=self.sent_params,
             error_classes=self.error_classes,
             endpoint=self.endpoint,
+        )
+
+    def tool_not_called(self, tool: str) -> AkileError:
+        """The error for an answer without the tool call it had to hold."""
+        wanted = "a tool" if tool == "*" else f"the tool {tool!r}"
+        return _adapt(ToolNotCalledError, self.error_classes)(
+            f"Model {self.model!r} had to call {wanted}, and answered without it. Its channel "
+            "refuses a forced tool choice while the model thinks, so the call could only be "
+            "asked for (tool_choice='auto'). What to do: retry, ask for the tool in the prompt, "
+            "or use a model that can be told not to think for this call."
         )
 
     def with_request_id(self, request_id: str | None) -> RequestErrors:

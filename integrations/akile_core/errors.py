@@ -17,6 +17,7 @@ AkileError
 ├── AkileConnectionError (openai.APIConnectionError) the gateway could not be reached, or the connection dropped
 │   └── AkileTimeoutError (openai.APITimeoutError)
 └── AkileResponseError (openai.APIError)             an HTTP 200 we cannot use (not JSON, no choices)
+    └── ToolNotCalledError (ValueError)              a required tool call, asked for, did not come
 ```
 
 Every class also inherits the matching ``openai`` exception, so ``except openai.RateLimitError``
@@ -51,6 +52,7 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitError",
     "ServerError",
+    "ToolNotCalledError",
     "UnsupportedParameterError",
 ]
 
@@ -274,6 +276,15 @@ class AkileResponseError(AkileError, openai.APIError):
         self.request = request
         self.body = body
         self.code = self.param = self.type = None
+
+
+class ToolNotCalledError(AkileResponseError, ValueError):
+    """A required tool call was asked for, and the answer holds none.
+
+    The model's channel refuses a forced tool choice while it thinks, so the call could only be
+    asked for. A ``ValueError``, as frameworks raise for an answer they cannot parse (in
+    LangChain also an ``OutputParserException``).
+    """
 
 
 ErrorClasses = Mapping[type[AkileError], type[AkileError]]

@@ -30,7 +30,7 @@ from akile_core.error_mapping import RequestErrors, raise_reported_error
 from akile_core.errors import AkileError, BadRequestError, ErrorClasses, UnsupportedParameterError
 from akile_core.families import learn_families
 from akile_core.model_listing import listed_models, model_ids
-from akile_core.policy import RequestPolicy, family_for
+from akile_core.policy import RequestPolicy, asked_for_tool, family_for
 from akile_core.response import Completion
 from akile_core.sse import AsyncEventStream, EventStream
 from akile_core.stream import Delta, StreamState
@@ -121,7 +121,7 @@ class Gateway:
     ) -> Completion:
         """Send a non-streamed request and parse the answer."""
         self._discover()
-        body = self.policy.prepare(body)
+        sent, body = body, self.policy.prepare(body)
         while True:
             errors = self._errors(body)
             try:
@@ -132,16 +132,18 @@ class Gateway:
                         body=self.wire.request_body(body),
                         options=_options(request_options),
                     )
-                    return self.wire.completion(data, errors, answer_tool_in(body))
+                    completion = self.wire.completion(data, errors, answer_tool_in(body))
+                break
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
+        return self._checked(completion, sent, body, errors)
 
     async def acomplete(
         self, body: dict[str, Any], request_options: Mapping[str, Any] | None = None
     ) -> Completion:
         """Async :meth:`complete`."""
         await self._adiscover()
-        body = self.policy.prepare(body)
+        sent, body = body, self.policy.prepare(body)
         while True:
             errors = self._errors(body)
             try:
@@ -152,9 +154,11 @@ class Gateway:
                         body=self.wire.request_body(body),
                         options=_options(request_options),
                     )
-                    return self.wire.completion(data, errors, answer_tool_in(body))
+                    completion = self.wire.completion(data, errors, answer_tool_in(body))
+                break
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
+        return self._checked(completion, sent, body, errors)
 
     def stream(
         self,
@@ -164,7 +168,7 @@ class Gateway:
     ) -> Iterator[Delta]:
         """Send a streamed request; yield each delta; fill ``state``; raise if cut short."""
         self._discover()
-        body = self.policy.prepare(body)
+        sent, body = body, self.policy.prepare(body)
         while True:
             errors = self._errors(body)
             try:
@@ -188,6 +192,7 @@ class Gateway:
                 if delta is not None:
                     yield delta
             state.check_complete()
+        self._check_stream(state, sent, body, errors)
 
     async def astream(
         self,
@@ -197,7 +202,7 @@ class Gateway:
     ) -> AsyncIterator[Delta]:
         """Async :meth:`stream`."""
         await self._adiscover()
-        body = self.policy.prepare(body)
+        sent, body = body, self.policy.prepare(body)
         while True:
             errors = self._errors(body)
             try:
@@ -222,6 +227,7 @@ class Gateway:
                     if delta is not None:
                         yield delta
             state.check_complete()
+        self._check_stream(state, sent, body, errors)
 
     # -- embeddings --------------------------------------------------------------------------
 
@@ -388,6 +394,30 @@ class Gateway:
         return _learned(response.text), response.headers
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _checked(
+        self,
+        completion: Completion,
+        sent: Mapping[str, Any],
+        body: Mapping[str, Any],
+        errors: RequestErrors,
+    ) -> Completion:
+        """The completion, once it holds the call a forced choice asked for (if one was)."""
+        tool = asked_for_tool(sent, body)
+        if tool is not None:
+            self.wire.check_called(completion.choices[0].tool_calls, tool, errors)
+        return completion
+
+    def _check_stream(
+        self,
+        state: StreamState,
+        sent: Mapping[str, Any],
+        body: Mapping[str, Any],
+        errors: RequestErrors,
+    ) -> None:
+        tool = asked_for_tool(sent, body)
+        if tool is not None:
+            self.wire.check_called(state.tool_calls.calls(), tool, errors)
 
     def _discover(self) -> None:
         if self.discover_families and _first_discovery(self._configuration):

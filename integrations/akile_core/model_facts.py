@@ -38,6 +38,10 @@ class ModelSpec:
     models); ``None``: as the family does."""
     rejected_params: tuple[str, ...] = ()
     """Body parameters the channel was seen to refuse (``akile doctor``): never sent."""
+    forced_tool_while_thinking: bool | None = None
+    """``False`` when the channel refuses a forced tool choice because the model thinks
+    (``akile doctor`` saw it); ``True`` when it takes one; ``None``: as ``akile_core.thinking``
+    says of the family."""
 
 
 FACT_NAMES = frozenset(ModelSpec.__dataclass_fields__) - {"id"}

@@ -113,6 +113,7 @@ def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
         or _has_stray_tool_options(body)
         or (rules.drops_response_format and "response_format" in body)
         or (rules.thinks_unless_switched_off and "tool_choice" in body)
+        or (rules.forced_tool_asked_for and "tool_choice" in body)
     ):
         from akile_core.rules import apply_rules
 
@@ -127,3 +128,16 @@ def _has_stray_tool_options(body: Mapping[str, Any]) -> bool:
     return (
         "tools" in body or "tool_choice" in body or "parallel_tool_calls" in body
     ) and not body.get("tools")
+
+
+def asked_for_tool(sent: Mapping[str, Any], prepared: Mapping[str, Any]) -> str | None:
+    """The tool a forced choice named (``"*"``: any) when the rules turned it into ``"auto"``.
+
+    The answer must then be checked for the call (``ChatCompletionsWire.check_called``).
+    """
+    choice = sent.get("tool_choice")
+    if choice is None or prepared.get("tool_choice") != "auto" or choice == "auto":
+        return None
+    if isinstance(choice, Mapping):
+        return str((choice.get("function") or {}).get("name") or "*")
+    return "*" if choice in ("required", "any") else None

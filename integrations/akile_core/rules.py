@@ -40,7 +40,7 @@ from akile_core.families import Family
 from akile_core.profiles import Resolved, resolve
 from akile_core.reasoning import check_effort, claude_reasoning, gemini_reasoning
 from akile_core.schemas import inline_request_schemas
-from akile_core.thinking import thinking_switch
+from akile_core.thinking import always_thinks, thinking_switch
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ class FamilyRules:
     """The channel discards ``response_format`` (Claude, unless the profile says otherwise)."""
     thinks_unless_switched_off: bool = False
     """A forced tool call needs the family's thinking switch (``akile_core.thinking``)."""
+    forced_tool_asked_for: bool = False
+    """The channel refuses a forced tool while thinking and no switch is known: the tool is
+    asked for with ``tool_choice="auto"`` and the answer checked (``ToolNotCalledError``)."""
     tools_and_effort: Literal["allowed", "refused", "none-only"] = "allowed"
     """Function tools beside ``reasoning_effort``: ``refused`` (GPT-5.4, 5.5) unless it is
     ``"none"``; ``none-only`` (GPT-5.6 and later) needs an explicit ``"none"`` with tools."""
@@ -114,6 +117,8 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         reason = "`akile doctor` saw this model's channel refuse it (saved profile)"
         never += [(p, reason) for p in spec.rejected_params if p not in dict(never)]
     known = resolved.how in ("exact", "alias", "user")
+    switchable = family == "openai" and thinking_switch(model) is not None
+    forced_ok = spec.forced_tool_while_thinking if spec is not None else None
     return FamilyRules(
         tuple(never),
         tuple(not_with),
@@ -125,7 +130,9 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         drops_response_format=family == "claude"
         and (spec is None or spec.structured_output not in ("json_schema", "json_mode")),
         tools_and_effort=_tools_and_effort(model) if family == "openai" else "allowed",
-        thinks_unless_switched_off=family == "openai" and thinking_switch(model) is not None,
+        thinks_unless_switched_off=switchable and forced_ok is not True,
+        forced_tool_asked_for=not switchable
+        and (forced_ok is False or (forced_ok is None and always_thinks(model))),
     )
 
 
@@ -181,6 +188,9 @@ def apply_rules(
     if rules.thinks_unless_switched_off and _forces_a_tool(body):
         body, note = _thinking_off(body, rules.model)
         notes += note
+    elif rules.forced_tool_asked_for and _forces_a_tool(body):
+        body = {**body, "tool_choice": "auto"}
+        notes.append(("tool_choice", _ASKED_FOR))
     if rules.tools_and_effort != "allowed" and body.get("tools"):
         body, note = _effort_beside_tools(body, rules)
         notes += note
@@ -261,6 +271,11 @@ _EMULATED = (
     f"sending response_format as a tool ({ANSWER_TOOL}) the model is made to call, since the "
     "gateway's Claude converter discards response_format; the call's arguments come back as "
     "the answer text"
+)
+_ASKED_FOR = (
+    "sending tool_choice='auto': this model refuses a forced tool choice while it thinks and no "
+    "switch turns its thinking off; the answer is checked for the call, and ToolNotCalledError "
+    "raised without it"
 )
 _NO_THINKING_WHEN_FORCED = (
     "Anthropic refuses a forced tool choice while thinking, so thinking is off for this call "

@@ -42,6 +42,18 @@ THINKING_SWITCHES: tuple[tuple[re.Pattern[str], dict[str, Any], str], ...] = (
 )
 
 
+# Models that always think and refuse a forced tool choice: no switch, so the tool can only be
+# asked for. Kimi K2 Thinking ("Kimi rejects forced tool_choice on always-thinking models",
+# simstudioai/sim#5716; the message is K2.6's, can1357/oh-my-pi#1077).
+ALWAYS_THINKING: tuple[re.Pattern[str], ...] = (re.compile(r"(^|/)kimi-k2-thinking"),)
+
+
+def always_thinks(model: str) -> bool:
+    """Whether ``model`` thinks on every call, with no switch to turn it off."""
+    name = model.lower()
+    return any(pattern.search(name) for pattern in ALWAYS_THINKING)
+
+
 def thinking_switch(model: str) -> tuple[dict[str, Any], str] | None:
     """The fields that turn ``model``'s thinking off, and why they are needed; ``None`` if none."""
     name = model.lower()

@@ -17,6 +17,7 @@ from langchain_core.exceptions import (
     ModelPermissionDeniedError,
     ModelRateLimitError,
     ModelTimeoutError,
+    OutputParserException,
 )
 from langchain_core.exceptions import (
     ModelNotFoundError as LCModelNotFoundError,
@@ -38,6 +39,7 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitError",
     "ServerError",
+    "ToolNotCalledError",
     "UnsupportedParameterError",
 ]
 
@@ -90,7 +92,12 @@ class AkileTimeoutError(core.AkileTimeoutError, AkileConnectionError, ModelTimeo
     """Timed out; also a ``ModelTimeoutError``."""
 
 
+class ToolNotCalledError(core.ToolNotCalledError, OutputParserException):
+    """A required tool call did not come; also LangChain's ``OutputParserException``."""
+
+
 LANGCHAIN_ERRORS: ErrorClasses = {
+    core.ToolNotCalledError: ToolNotCalledError,
     core.BadRequestError: BadRequestError,
     core.ContextOverflowError: ContextOverflowError,
     core.UnsupportedParameterError: UnsupportedParameterError,

@@ -118,3 +118,19 @@ def test_the_best_structured_method_that_worked() -> None:
         "function_calling"
     )
     assert structured_method({}) is None
+
+
+@pytest.mark.parametrize(
+    ("detail", "saved"),
+    [
+        # The upstreams' refusals of a forced tool while thinking (akile_core/thinking.py).
+        ("HTTP 400: Thinking mode does not support this tool_choice", False),
+        ("HTTP 400: tool_choice specified is incompatible with thinking enabled", False),
+        ("HTTP 400: ... does not support being set to required or object in thinking mode", False),
+        ("HTTP 500: The model produced output that does not match", None),  # another reason
+    ],
+)
+def test_a_forced_tool_refused_for_thinking_is_saved(detail: str, saved: bool | None) -> None:
+    found = [Finding("tool_choice_required", "t", "rejected", detail)]
+    facts = facts_from(found, probes(256), frozenset(), None)
+    assert facts.get("forced_tool_while_thinking") is saved

@@ -310,3 +310,26 @@ def test_reasoning_effort_none_is_the_familys_off_switch(
 def test_reasoning_effort_none_on_gemini_is_a_zero_budget() -> None:
     out, _ = shaped("gemini-2.5-flash", {"reasoning_effort": "none"})
     assert out["extra_body"]["google"]["thinking_config"]["thinking_budget"] == 0
+
+
+def test_a_saved_refusal_of_forced_tools_makes_them_asked_for() -> None:
+    # What `akile doctor --save` records for a thinking model with no known switch.
+    body = {
+        "tools": [{"type": "function", "function": {"name": "f", "parameters": {}}}],
+        "tool_choice": "required",
+    }
+    assert shaped("house-thinker", body)[0]["tool_choice"] == "required"
+    register_model_profile("house-thinker", forced_tool_while_thinking=False)
+    try:
+        out, changes = shaped("house-thinker", body)
+        assert out["tool_choice"] == "auto"
+        assert [param for param, _ in changes] == ["tool_choice"]
+    finally:
+        clear_registered_profiles()
+    # A model with a switch gets the switch instead, unless a saved fact says it is not needed.
+    assert shaped("kimi-k2.6", body)[0]["thinking"] == {"type": "disabled"}
+    register_model_profile("kimi-k2.6", forced_tool_while_thinking=True)
+    try:
+        assert "thinking" not in shaped("kimi-k2.6", body)[0]
+    finally:
+        clear_registered_profiles()

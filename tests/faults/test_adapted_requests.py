@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.tools import tool
 from llama_index.core.base.llms.types import ChatMessage
 
+import akile_core
 from akile_core import AkileConfigError, ParameterDroppedWarning
 from akile_core.answer_tool import ANSWER_TOOL
 from langchain_akile import ChatAkile
@@ -424,3 +425,49 @@ def test_llamaindex_tool_required_on_a_thinking_model(
             )
     calls = llm.get_tool_calls_from_response(response)
     assert [call.tool_name for call in calls] == ["get_weather"]
+
+
+# -- A model that always thinks: the tool is asked for, and the answer checked -----------------
+
+
+def test_raw_forced_tool_on_an_always_thinking_model_is_refused(
+    fault_server: FaultServer, prompt: str
+) -> None:
+    with pytest.raises(openai.BadRequestError, match="incompatible with thinking"):
+        raw_client(fault_server).chat.completions.create(
+            model="kimi-k2-thinking",
+            messages=[{"role": "user", "content": prompt}],
+            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
+            tool_choice="required",
+        )
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_forced_tool_is_asked_for_and_the_call_comes(
+    streamed: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    structured = gpt(ChatAkile, fault_server, "kimi-k2-thinking").with_structured_output(Pet)
+    with pytest.warns(ParameterDroppedWarning, match="sending tool_choice='auto'"):
+        pet = list(structured.stream(prompt))[-1] if streamed else structured.invoke(prompt)
+    assert Pet.model_validate(pet) == Pet(name="echo", legs=1)
+    (sent,) = fault_server.asked(prompt)
+    assert sent.body["tool_choice"] == "auto"
+
+
+@pytest.mark.parametrize("cls", [ChatAkile, Akile])
+def test_an_asked_for_tool_that_does_not_come_is_a_parse_error(
+    cls: type[Any], fault_server: FaultServer
+) -> None:
+    from langchain_core.exceptions import OutputParserException
+
+    # The channel answers in text when the prompt says so (tests/faults/channels.py).
+    prompt = "answer in text"
+    llm = gpt(cls, fault_server, "kimi-k2-thinking")
+    with pytest.warns(ParameterDroppedWarning), pytest.raises(ValueError) as info:
+        if cls is ChatAkile:
+            llm.bind_tools([get_weather], tool_choice="get_weather").invoke(prompt)
+        else:
+            llm.chat_with_tools([get_weather_tool()], user_msg=prompt, tool_required=True)
+    assert isinstance(info.value, akile_core.ToolNotCalledError)
+    assert isinstance(info.value, OutputParserException) == (cls is ChatAkile)
+    assert "'get_weather'" in str(info.value) or "a tool" in str(info.value)
