@@ -111,7 +111,9 @@ def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
         rules.changes_every_body
         or "reasoning_effort" in body
         or _has_stray_tool_options(body)
-        or (rules.drops_response_format and "response_format" in body)
+        or (
+            (rules.drops_response_format or rules.refuses_json_schema) and "response_format" in body
+        )
         or (rules.thinks_unless_switched_off and "tool_choice" in body)
         or (rules.forced_tool_asked_for and "tool_choice" in body)
     ):

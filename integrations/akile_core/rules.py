@@ -61,6 +61,10 @@ class FamilyRules:
     """A Claude model that takes only adaptive thinking (``reasoning_effort`` gives 400)."""
     drops_response_format: bool = False
     """The channel discards ``response_format`` (Claude, unless the profile says otherwise)."""
+    refuses_json_schema: bool = False
+    """The upstream refuses ``response_format`` ``json_schema`` but takes ``json_object``
+    (DeepSeek: "This response_format type is unavailable now", llm-exe/llm-exe#662,
+    UKGovernmentBEIS/inspect_ai#4916)."""
     thinks_unless_switched_off: bool = False
     """A forced tool call needs the family's thinking switch (``akile_core.thinking``)."""
     forced_tool_asked_for: bool = False
@@ -130,6 +134,9 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         drops_response_format=family == "claude"
         and (spec is None or spec.structured_output not in ("json_schema", "json_mode")),
         tools_and_effort=_tools_and_effort(model) if family == "openai" else "allowed",
+        refuses_json_schema=family == "openai"
+        and _DEEPSEEK.search(model.lower()) is not None
+        and (spec is None or spec.structured_output != "json_schema"),
         thinks_unless_switched_off=switchable and forced_ok is not True,
         forced_tool_asked_for=not switchable
         and (forced_ok is False or (forced_ok is None and always_thinks(model))),
@@ -138,6 +145,7 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
 
 # gpt-5.4, gpt-5.5-mini, openai/gpt-5.6-terra, ...: the minor version decides (see
 # _effort_beside_tools for the sources).
+_DEEPSEEK = re.compile(r"(^|/)deepseek-")
 _GPT5_MINOR = re.compile(r"(?:^|/)gpt-5\.(\d+)")
 
 
@@ -173,7 +181,12 @@ def apply_rules(
     if dropped:
         names = {p for p, _ in dropped}
         body = {k: v for k, v in body.items() if k not in names}
-    emulated = rules.drops_response_format and _is_structured(body.get("response_format"))
+    response_format = body.get("response_format")
+    emulated = (rules.drops_response_format and _is_structured(response_format)) or (
+        rules.refuses_json_schema
+        and isinstance(response_format, dict)
+        and response_format.get("type") == "json_schema"
+    )
     if emulated:
         body = with_answer_tool(body)
     if rules.family == "claude" and "reasoning_effort" in body and _forces_a_tool(body):
@@ -184,7 +197,7 @@ def apply_rules(
         dropped.append(("reasoning_effort", _NO_THINKING_WHEN_FORCED))
     notes = [(p, _left_out(p, reason)) for p, reason in dropped]
     if emulated:
-        notes.append(("response_format", _EMULATED))
+        notes.append(("response_format", _EMULATED if rules.family == "claude" else _REFUSED))
     if rules.thinks_unless_switched_off and _forces_a_tool(body):
         body, note = _thinking_off(body, rules.model)
         notes += note
@@ -271,6 +284,10 @@ _EMULATED = (
     f"sending response_format as a tool ({ANSWER_TOOL}) the model is made to call, since the "
     "gateway's Claude converter discards response_format; the call's arguments come back as "
     "the answer text"
+)
+_REFUSED = (
+    f"sending response_format json_schema as a tool ({ANSWER_TOOL}) the model is made to call, "
+    "since this model refuses json_schema; the call's arguments come back as the answer text"
 )
 _ASKED_FOR = (
     "sending tool_choice='auto': this model refuses a forced tool choice while it thinks and no "

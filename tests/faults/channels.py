@@ -281,6 +281,15 @@ THINKING_CHANNELS: dict[str, tuple[Any, str]] = {
 
 async def thinking_channel(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
     thinks, refusal = THINKING_CHANNELS[scenario]
+    schema = (body.get("response_format") or {}).get("type") == "json_schema"
+    if scenario.startswith("deepseek") and schema:
+        # DeepSeek refuses json_schema (llm-exe/llm-exe#662, UKGovernmentBEIS/inspect_ai#4916).
+        error = {
+            "message": "This response_format type is unavailable now",
+            "type": "invalid_request_error",
+        }
+        await _send(w, 400, {"error": error}, VERSION_HEADER)
+        return True
     choice = body.get("tool_choice")
     forced = isinstance(choice, Mapping) or choice == "required"
     if thinks(body) and forced and body.get("tools"):

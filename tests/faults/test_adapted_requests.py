@@ -471,3 +471,28 @@ def test_an_asked_for_tool_that_does_not_come_is_a_parse_error(
     assert isinstance(info.value, akile_core.ToolNotCalledError)
     assert isinstance(info.value, OutputParserException) == (cls is ChatAkile)
     assert "'get_weather'" in str(info.value) or "a tool" in str(info.value)
+
+
+def test_raw_json_schema_on_deepseek_is_refused(fault_server: FaultServer, prompt: str) -> None:
+    with pytest.raises(openai.BadRequestError, match="response_format type is unavailable"):
+        raw_client(fault_server).chat.completions.create(
+            model="deepseek-v4-flash",
+            messages=[{"role": "user", "content": prompt}],
+            response_format=PET_FORMAT,  # type: ignore[arg-type]
+        )
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_json_schema_on_deepseek_goes_as_the_answer_tool_with_thinking_off(
+    is_async: bool, fault_server: FaultServer, prompt: str
+) -> None:
+    structured = gpt(ChatAkile, fault_server, "deepseek-v4-flash").with_structured_output(
+        Pet, method="json_schema"
+    )
+    with pytest.warns(ParameterDroppedWarning) as warned:
+        pet = asyncio.run(structured.ainvoke(prompt)) if is_async else structured.invoke(prompt)
+    assert Pet.model_validate(pet) == Pet(name="echo", legs=1)
+    texts = " ".join(str(w.message) for w in warned)
+    assert "refuses json_schema" in texts and "does not think" in texts
+    (sent,) = fault_server.asked(prompt)
+    assert sent.body["thinking"] == {"type": "disabled"} and "response_format" not in sent.body
