@@ -8,7 +8,7 @@ required, so a field an adapter forgets is a type error rather than a silent ``N
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 import openai
 from pydantic import SecretStr
@@ -38,6 +38,54 @@ class ConnectionFields(TypedDict):
     proxy: str | None
     http_client: object
     http_async_client: object
+
+
+class ConnectionHolder(Protocol):
+    """What an adapter class declares for its connection (read-only here).
+
+    Structural: mypy checks each adapter class against it where :func:`fields_of` is called, so
+    a field an adapter lacks or types differently is a type error, not a silent ``None``.
+    """
+
+    @property
+    def api_key(self) -> SecretStr | str | None: ...  # noqa: D102
+    @property
+    def base_url(self) -> str | None: ...  # noqa: D102
+    @property
+    def timeout(self) -> float | None: ...  # noqa: D102
+    @property
+    def max_retries(self) -> int | None: ...  # noqa: D102
+    @property
+    def default_headers(self) -> Mapping[str, str] | None: ...  # noqa: D102
+    @property
+    def client(self) -> object: ...  # noqa: D102
+    @property
+    def async_client(self) -> object: ...  # noqa: D102
+    @property
+    def proxy(self) -> str | None: ...  # noqa: D102
+    @property
+    def http_client(self) -> object: ...  # noqa: D102
+    @property
+    def http_async_client(self) -> object: ...  # noqa: D102
+
+
+def fields_of(
+    model: ConnectionHolder, *, default_query: Mapping[str, object] | None = None
+) -> ConnectionFields:
+    """The connection fields an adapter holds (``default_query``: only ChatAkile has one)."""
+    return ConnectionFields(
+        api_key=model.api_key,
+        base_url=model.base_url,
+        timeout=model.timeout,
+        max_retries=model.max_retries,
+        default_headers=model.default_headers,
+        default_query=default_query,
+        client=model.client,
+        async_client=model.async_client,
+        proxy=model.proxy,
+        http_client=model.http_client,
+        http_async_client=model.http_async_client,
+    )
 
 
 def connect(

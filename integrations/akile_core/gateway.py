@@ -31,7 +31,7 @@ from akile_core.errors import AkileError, BadRequestError, ErrorClasses, Unsuppo
 from akile_core.families import learn_families
 from akile_core.model_listing import listed_models, model_ids
 from akile_core.policy import RequestPolicy, asked_for_tool, family_for
-from akile_core.response import Completion
+from akile_core.response import Completion, ToolCall
 from akile_core.sse import AsyncEventStream, EventStream
 from akile_core.stream import Delta, StreamState
 
@@ -136,7 +136,8 @@ class Gateway:
                 break
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
-        return self._checked(completion, sent, body, errors)
+        self._check_asked_for(completion.choices[0].tool_calls, sent, body, errors)
+        return completion
 
     async def acomplete(
         self, body: dict[str, Any], request_options: Mapping[str, Any] | None = None
@@ -158,7 +159,8 @@ class Gateway:
                 break
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
-        return self._checked(completion, sent, body, errors)
+        self._check_asked_for(completion.choices[0].tool_calls, sent, body, errors)
+        return completion
 
     def stream(
         self,
@@ -192,7 +194,7 @@ class Gateway:
                 if delta is not None:
                     yield delta
             state.check_complete()
-        self._check_stream(state, sent, body, errors)
+        self._check_asked_for(state.tool_calls.calls(), sent, body, errors)
 
     async def astream(
         self,
@@ -227,7 +229,7 @@ class Gateway:
                     if delta is not None:
                         yield delta
             state.check_complete()
-        self._check_stream(state, sent, body, errors)
+        self._check_asked_for(state.tool_calls.calls(), sent, body, errors)
 
     # -- embeddings --------------------------------------------------------------------------
 
@@ -395,29 +397,17 @@ class Gateway:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _checked(
+    def _check_asked_for(
         self,
-        completion: Completion,
-        sent: Mapping[str, Any],
-        body: Mapping[str, Any],
-        errors: RequestErrors,
-    ) -> Completion:
-        """The completion, once it holds the call a forced choice asked for (if one was)."""
-        tool = asked_for_tool(sent, body)
-        if tool is not None:
-            self.wire.check_called(completion.choices[0].tool_calls, tool, errors)
-        return completion
-
-    def _check_stream(
-        self,
-        state: StreamState,
+        calls: Sequence[ToolCall],
         sent: Mapping[str, Any],
         body: Mapping[str, Any],
         errors: RequestErrors,
     ) -> None:
+        """Raise unless ``calls`` hold the call a forced choice turned into ``"auto"`` asked for."""
         tool = asked_for_tool(sent, body)
         if tool is not None:
-            self.wire.check_called(state.tool_calls.calls(), tool, errors)
+            self.wire.check_called(calls, tool, errors)
 
     def _discover(self) -> None:
         if self.discover_families and _first_discovery(self._configuration):

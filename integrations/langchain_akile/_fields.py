@@ -6,7 +6,7 @@ partner packages do (``secret_from_env`` / ``from_env``); the core validates the
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from langchain_core.utils import from_env, secret_from_env
 from pydantic import Field, SecretStr
@@ -24,3 +24,15 @@ BaseUrl = Annotated[
     Field(default_factory=from_env(BASE_URL_ENV, default=None), alias="akile_base_url"),
 ]
 """API root; defaults to ``AKILE_BASE_URL``, else ``https://aigateway.akile.ai/v1``."""
+
+Proxy = Annotated[str | None, Field(default=None, repr=False)]
+"""A proxy for every request (``http://host:3128``, ``socks5://...``); default: the
+environment's ``HTTPS_PROXY``. ``openai_proxy=`` (ChatOpenAI's name) is taken as this. Not in
+``repr``: its URL may hold a password."""
+
+HttpClient = Annotated[Any, Field(default=None, exclude=True)]
+"""Your own ``httpx.Client`` for sync calls (a custom CA, mTLS, transport); the key, URL and
+retry rules stay ours. Its connections are its own, not the shared pool's."""
+
+HttpAsyncClient = Annotated[Any, Field(default=None, exclude=True)]
+"""Your own ``httpx.AsyncClient`` for async calls (as ``http_client``)."""

@@ -32,7 +32,7 @@ from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, Gateway, StreamState
 from akile_core.config import construct_checked
-from akile_core.connection import ConnectionFields, connect
+from akile_core.connection import connect, fields_of
 from akile_core.request import build_body, split_request_options
 from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
 from langchain_akile._convert import (
@@ -44,7 +44,7 @@ from langchain_akile._convert import (
     to_wire_tool_choice,
     to_wire_tools,
 )
-from langchain_akile._fields import ApiKey, BaseUrl
+from langchain_akile._fields import ApiKey, BaseUrl, HttpAsyncClient, HttpClient, Proxy
 from langchain_akile._results import add_counts, final_chunk, to_chat_result, to_generation_chunk
 from langchain_akile.errors import LANGCHAIN_ERRORS
 
@@ -138,14 +138,12 @@ class ChatAkile(BaseChatModel):
     """A prebuilt ``openai.OpenAI`` to use instead of the shared one."""
     async_client: Any = Field(default=None, exclude=True)
     """A prebuilt ``openai.AsyncOpenAI`` to use instead of the shared one."""
-    proxy: str | None = Field(default=None, repr=False)
-    """A proxy for every request (``http://host:3128``, ``socks5://...``); default: the
-    environment's ``HTTPS_PROXY``. ``openai_proxy=`` (ChatOpenAI's name) is taken as this."""
-    http_client: Any = Field(default=None, exclude=True)
-    """Your own ``httpx.Client`` for sync calls (a custom CA, mTLS, transport); the key, URL and
-    retry rules stay ours. Its connections are its own, not the shared pool's."""
-    http_async_client: Any = Field(default=None, exclude=True)
-    """Your own ``httpx.AsyncClient`` for async calls (as ``http_client``)."""
+    proxy: Proxy
+    """A proxy for every request; default ``HTTPS_PROXY`` (``openai_proxy=`` too)."""
+    http_client: HttpClient
+    """Your own ``httpx.Client`` for sync calls."""
+    http_async_client: HttpAsyncClient
+    """Your own ``httpx.AsyncClient`` for async calls."""
 
     _gateway: Gateway = PrivateAttr()
 
@@ -155,19 +153,7 @@ class ChatAkile(BaseChatModel):
     @model_validator(mode="after")
     def _connect(self) -> Self:
         self._gateway = connect(
-            ConnectionFields(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                default_query=self.default_query,
-                client=self.client,
-                async_client=self.async_client,
-                proxy=self.proxy,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            ),
+            fields_of(self, default_query=self.default_query),
             error_classes=LANGCHAIN_ERRORS,
             drop_unsupported_params=self.drop_unsupported_params,
             discover_families=self.discover_families,

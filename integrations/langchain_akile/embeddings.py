@@ -10,9 +10,9 @@ from typing_extensions import Self
 
 from akile_core import Gateway
 from akile_core.config import construct_checked
-from akile_core.connection import ConnectionFields, connect
+from akile_core.connection import connect, fields_of
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
-from langchain_akile._fields import ApiKey, BaseUrl
+from langchain_akile._fields import ApiKey, BaseUrl, HttpAsyncClient, HttpClient, Proxy
 from langchain_akile.errors import LANGCHAIN_ERRORS
 
 
@@ -56,14 +56,12 @@ class AkileEmbeddings(BaseModel, Embeddings):
     """A prebuilt ``openai.OpenAI`` to use instead of the shared one."""
     async_client: Any = Field(default=None, exclude=True)
     """A prebuilt ``openai.AsyncOpenAI`` to use instead of the shared one."""
-    proxy: str | None = Field(default=None, repr=False)
-    """A proxy for every request (``http://host:3128``, ``socks5://...``); default: the
-    environment's ``HTTPS_PROXY``. ``openai_proxy=`` (ChatOpenAI's name) is taken as this."""
-    http_client: Any = Field(default=None, exclude=True)
-    """Your own ``httpx.Client`` for sync calls (a custom CA, mTLS, transport); the key, URL and
-    retry rules stay ours. Its connections are its own, not the shared pool's."""
-    http_async_client: Any = Field(default=None, exclude=True)
-    """Your own ``httpx.AsyncClient`` for async calls (as ``http_client``)."""
+    proxy: Proxy
+    """A proxy for every request; default ``HTTPS_PROXY`` (``openai_proxy=`` too)."""
+    http_client: HttpClient
+    """Your own ``httpx.Client`` for sync calls."""
+    http_async_client: HttpAsyncClient
+    """Your own ``httpx.AsyncClient`` for async calls."""
 
     _gateway: Gateway = PrivateAttr()
     _options: EmbeddingOptions = PrivateAttr()
@@ -80,19 +78,7 @@ class AkileEmbeddings(BaseModel, Embeddings):
             batch_size=self.chunk_size,
         )
         self._gateway = connect(
-            ConnectionFields(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                default_query=None,
-                client=self.client,
-                async_client=self.async_client,
-                proxy=self.proxy,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            ),
+            fields_of(self),
             error_classes=LANGCHAIN_ERRORS,
         )
         return self

@@ -30,7 +30,7 @@ from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
 from akile_core.config import construct_checked
-from akile_core.connection import ConnectionFields, connect
+from akile_core.connection import connect, fields_of
 from akile_core.request import build_body, split_request_options
 from llamaindex_akile._convert import (
     to_tool_selections,
@@ -38,6 +38,7 @@ from llamaindex_akile._convert import (
     to_wire_tool_choice,
     to_wire_tools,
 )
+from llamaindex_akile._fields import HttpAsyncClient, HttpClient, Proxy
 from llamaindex_akile._response import StreamView, to_chat_response
 
 if TYPE_CHECKING:
@@ -143,25 +144,9 @@ class Akile(FunctionCallingLLM):
     async_client: Any = Field(
         default=None, exclude=True, repr=False, description="An openai.AsyncOpenAI."
     )
-    proxy: str | None = Field(
-        default=None,
-        exclude=True,
-        repr=False,
-        description="A proxy for every request (http://host:3128, socks5://...); default: "
-        "HTTPS_PROXY.",
-    )
-    http_client: Any = Field(
-        default=None,
-        exclude=True,
-        repr=False,
-        description="Your own httpx.Client for sync calls (custom CA, mTLS, transport).",
-    )
-    http_async_client: Any = Field(
-        default=None,
-        exclude=True,
-        repr=False,
-        description="Your own httpx.AsyncClient for async calls (async_http_client= too).",
-    )
+    proxy: Proxy
+    http_client: HttpClient
+    http_async_client: HttpAsyncClient
 
     _gateway: Gateway = PrivateAttr()
 
@@ -177,19 +162,7 @@ class Akile(FunctionCallingLLM):
     @model_validator(mode="after")
     def _connect(self) -> Akile:
         self._gateway = connect(
-            ConnectionFields(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                default_query=None,
-                client=self.client,
-                async_client=self.async_client,
-                proxy=self.proxy,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            ),
+            fields_of(self),
             drop_unsupported_params=self.drop_unsupported_params,
             discover_families=self.discover_families,
         )

@@ -9,8 +9,9 @@ from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
 from akile_core.config import construct_checked
-from akile_core.connection import ConnectionFields, connect
+from akile_core.connection import connect, fields_of
 from akile_core.embeddings import DEFAULT_BATCH_SIZE, EmbeddingOptions, EncodingFormat
+from llamaindex_akile._fields import HttpAsyncClient, HttpClient, Proxy
 
 
 class AkileEmbedding(BaseEmbedding):
@@ -55,25 +56,9 @@ class AkileEmbedding(BaseEmbedding):
     async_client: Any = Field(
         default=None, exclude=True, repr=False, description="An openai.AsyncOpenAI."
     )
-    proxy: str | None = Field(
-        default=None,
-        exclude=True,
-        repr=False,
-        description="A proxy for every request (http://host:3128, socks5://...); default: "
-        "HTTPS_PROXY.",
-    )
-    http_client: Any = Field(
-        default=None,
-        exclude=True,
-        repr=False,
-        description="Your own httpx.Client for sync calls (custom CA, mTLS, transport).",
-    )
-    http_async_client: Any = Field(
-        default=None,
-        exclude=True,
-        repr=False,
-        description="Your own httpx.AsyncClient for async calls (async_http_client= too).",
-    )
+    proxy: Proxy
+    http_client: HttpClient
+    http_async_client: HttpAsyncClient
 
     _gateway: Gateway = PrivateAttr()
     _options: EmbeddingOptions = PrivateAttr()
@@ -90,21 +75,7 @@ class AkileEmbedding(BaseEmbedding):
             encoding_format=self.encoding_format,
             batch_size=self.embed_batch_size,
         )
-        self._gateway = connect(
-            ConnectionFields(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                default_query=None,
-                client=self.client,
-                async_client=self.async_client,
-                proxy=self.proxy,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            )
-        )
+        self._gateway = connect(fields_of(self))
         return self
 
     @classmethod
