@@ -47,7 +47,9 @@ def answer_tool(response_format: Mapping[str, Any]) -> dict[str, Any]:
 def with_answer_tool(body: dict[str, Any]) -> dict[str, Any]:
     """``body`` with its ``response_format`` replaced by the answer tool.
 
-    Alone, the tool is forced (``tool_choice`` names it), so the answer is always the structure.
+    Alone, the tool is forced with ``tool_choice="required"``: with one tool that is the same as
+    naming it, and every server takes it (llama.cpp treats a named choice as ``auto``; new-api
+    maps ``required`` to Anthropic's ``any``), so the answer is always the structure.
     Beside other tools (an agent's), it is offered without forcing, so the model may still call
     the real tools first; a ``tool_choice`` the caller set is kept.
     """
@@ -55,7 +57,7 @@ def with_answer_tool(body: dict[str, Any]) -> dict[str, Any]:
     tools = list(body.get("tools") or ())
     shaped["tools"] = [*tools, answer_tool(body["response_format"])]
     if not tools:
-        shaped["tool_choice"] = {"type": "function", "function": {"name": ANSWER_TOOL}}
+        shaped["tool_choice"] = "required"
         shaped.pop("parallel_tool_calls", None)
     return shaped
 

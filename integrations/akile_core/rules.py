@@ -22,6 +22,11 @@ fault-server channel in tests/faults/test_family_channels.py):
   profile says this key's channel enforces it (``akile doctor --save`` finds out); with a forced
   tool, a Claude call does not think (Anthropic refuses forced tools while thinking);
 - an empty ``tools`` list is never sent (vLLM, DashScope and OpenAI answer it with 400);
+- DeepSeek refuses ``json_schema``: it goes as the answer tool too;
+- a forced tool on a model that refuses it while thinking carries the family's thinking switch
+  (``akile_core.thinking``), or is asked for with ``auto`` where no switch exists (the gateway
+  then checks the answer for the call);
+- GPT-5.4+ refuses function tools beside a reasoning effort on chat completions;
 - ``reasoning_effort`` per family (``akile_core.reasoning``, section 5a);
 - Gemini channels get inlined schemas (``akile_core.schemas``, sections 1 and 2a).
 """
@@ -162,8 +167,23 @@ def apply_rules(
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The body as the rules shape it, and what changed: (parameter, sentence) pairs.
 
-    Raises ``AkileConfigError`` for what cannot be sent in any form.
+    Raises ``AkileConfigError`` for what cannot be sent in any form. The stages run in order:
+    what is left out, structured output, forced tools, reasoning effort, Gemini's schemas.
     """
+    notes: list[tuple[str, str]] = []
+    for stage in (_left_out_params, _structured_output, _forced_tools, _effort):
+        body, more = stage(body, rules)
+        notes += more
+    if rules.family == "gemini" and (body.get("tools") or body.get("response_format")):
+        body = inline_request_schemas(body)
+    return body, notes
+
+
+_Stage = tuple[dict[str, Any], list[tuple[str, str]]]
+
+
+def _left_out_params(body: dict[str, Any], rules: FamilyRules) -> _Stage:
+    """Parameters that cannot go: tool options without tools, and what the family refuses."""
     dropped: list[tuple[str, str]] = []
     if not body.get("tools"):
         # An empty tool list is refused by vLLM, DashScope and OpenAI (langchain#37184,
@@ -181,37 +201,47 @@ def apply_rules(
     if dropped:
         names = {p for p, _ in dropped}
         body = {k: v for k, v in body.items() if k not in names}
+    return body, [(p, _left_out(p, reason)) for p, reason in dropped]
+
+
+def _structured_output(body: dict[str, Any], rules: FamilyRules) -> _Stage:
+    """``response_format`` the channel drops or refuses, sent as the answer tool instead."""
     response_format = body.get("response_format")
-    emulated = (rules.drops_response_format and _is_structured(response_format)) or (
+    if (rules.drops_response_format and _is_structured(response_format)) or (
         rules.refuses_json_schema
         and isinstance(response_format, dict)
         and response_format.get("type") == "json_schema"
-    )
-    if emulated:
-        body = with_answer_tool(body)
-    if rules.family == "claude" and "reasoning_effort" in body and _forces_a_tool(body):
+    ):
+        note = _EMULATED if rules.family == "claude" else _REFUSED
+        return with_answer_tool(body), [("response_format", note)]
+    return body, []
+
+
+def _forced_tools(body: dict[str, Any], rules: FamilyRules) -> _Stage:
+    """A forced tool on a model that refuses it while thinking: thinking off, or asked for."""
+    if not _forces_a_tool(body):
+        return body, []
+    if rules.family == "claude" and "reasoning_effort" in body:
         # Anthropic refuses a forced tool choice while thinking ("Thinking may not be enabled
         # when tool_choice forces tool use"); with_structured_output and structured_predict
         # force one, so thinking is off for this call (the family's switch: no thinking).
         body = {k: v for k, v in body.items() if k != "reasoning_effort"}
-        dropped.append(("reasoning_effort", _NO_THINKING_WHEN_FORCED))
-    notes = [(p, _left_out(p, reason)) for p, reason in dropped]
-    if emulated:
-        notes.append(("response_format", _EMULATED if rules.family == "claude" else _REFUSED))
-    if rules.thinks_unless_switched_off and _forces_a_tool(body):
-        body, note = _thinking_off(body, rules.model)
-        notes += note
-    elif rules.forced_tool_asked_for and _forces_a_tool(body):
-        body = {**body, "tool_choice": "auto"}
-        notes.append(("tool_choice", _ASKED_FOR))
+        return body, [("reasoning_effort", _left_out("reasoning_effort", _NO_THINKING_WHEN_FORCED))]
+    if rules.thinks_unless_switched_off:
+        return _thinking_off(body, rules.model)
+    if rules.forced_tool_asked_for:
+        return {**body, "tool_choice": "auto"}, [("tool_choice", _ASKED_FOR)]
+    return body, []
+
+
+def _effort(body: dict[str, Any], rules: FamilyRules) -> _Stage:
+    """``reasoning_effort`` as the family takes it, and beside tools where that is refused."""
+    notes: list[tuple[str, str]] = []
     if rules.tools_and_effort != "allowed" and body.get("tools"):
-        body, note = _effort_beside_tools(body, rules)
-        notes += note
+        body, notes = _effort_beside_tools(body, rules)
     if body.get("reasoning_effort") is not None:
         body, more = _map_reasoning(body, rules)
         notes += [(p, _left_out(p, reason)) for p, reason in more]
-    if rules.family == "gemini" and (body.get("tools") or body.get("response_format")):
-        body = inline_request_schemas(body)
     return body, notes
 
 

@@ -268,7 +268,7 @@ def test_claude_channels_get_response_format_as_an_answer_tool() -> None:
         assert "response_format" not in out
         assert [t["function"]["name"] for t in out["tools"]] == [ANSWER_TOOL]
         assert out["tools"][0]["function"]["parameters"] == parameters
-        assert out["tool_choice"] == {"type": "function", "function": {"name": ANSWER_TOOL}}
+        assert out["tool_choice"] == "required"
         assert [param for param, _ in changes] == ["response_format"]
     # Beside other tools the answer tool is offered, not forced.
     weather = {"type": "function", "function": {"name": "w", "parameters": {}}}

@@ -100,7 +100,8 @@ def test_langchain_json_schema_on_claude_returns_the_structure(
     assert Pet.model_validate(pet) == Pet(name="echo", legs=1)
     (sent,) = fault_server.asked(prompt)
     assert "response_format" not in sent.body
-    assert sent.body["tool_choice"] == {"type": "function", "function": {"name": ANSWER_TOOL}}
+    assert sent.body["tool_choice"] == "required"
+    assert [t["function"]["name"] for t in sent.body["tools"]] == [ANSWER_TOOL]
 
 
 @pytest.mark.parametrize("streamed", [False, True])
