@@ -62,3 +62,23 @@ def test_streamed_json_schema_comes_back_through_the_answer_tool() -> None:
     with pytest.warns(ParameterDroppedWarning, match=ANSWER_TOOL):
         parts = list(structured.stream(QUESTION))
     assert isinstance(parts[-1], City)
+
+
+@pytest.mark.parametrize("strategy", ["provider", "tool"])
+def test_create_agent_structured_response_from_a_real_model(strategy: str) -> None:
+    from langchain.agents import create_agent
+    from langchain.agents.structured_output import ProviderStrategy, ToolStrategy
+
+    # ProviderStrategy sends response_format (the answer tool here); ToolStrategy forces its own
+    # tool with tool_choice "any". Both end in the structured response.
+    response_format = ProviderStrategy(City) if strategy == "provider" else ToolStrategy(City)
+    agent = create_agent(
+        ChatAkile(**model_params(max_tokens=64)), tools=[], response_format=response_format
+    )
+    question = {"messages": [{"role": "user", "content": QUESTION}]}
+    if strategy == "provider":
+        with pytest.warns(ParameterDroppedWarning, match=ANSWER_TOOL):
+            result = agent.invoke(question)
+    else:
+        result = agent.invoke(question)
+    assert isinstance(result["structured_response"], City)
