@@ -497,3 +497,53 @@ def test_json_schema_on_deepseek_goes_as_the_answer_tool_with_thinking_off(
     assert "refuses json_schema" in texts and "does not think" in texts
     (sent,) = fault_server.asked(prompt)
     assert sent.body["thinking"] == {"type": "disabled"} and "response_format" not in sent.body
+
+
+# -- The paths, each on each channel that changes them -----------------------------------------
+# Their adaptation warnings are pinned by the tests above; here only the answers are checked.
+
+CHANNEL_MODELS = ["claude-sonnet-4-5", "deepseek-v4-flash", "kimi-k2.6", "qwen3-235b-a22b"]
+QUIET = pytest.mark.filterwarnings("ignore::akile_core.policy.ParameterDroppedWarning")
+
+
+@QUIET
+@pytest.mark.parametrize("model", CHANNEL_MODELS)
+@pytest.mark.parametrize("path", ["stream", "include_raw", "function_calling"])
+def test_langchain_structured_paths_on_each_channel(
+    model: str, path: str, fault_server: FaultServer, prompt: str
+) -> None:
+    method = "function_calling" if path == "function_calling" else None
+    structured = gpt(ChatAkile, fault_server, model).with_structured_output(
+        Pet, include_raw=path == "include_raw", method=method
+    )
+    result = list(structured.stream(prompt))[-1] if path == "stream" else structured.invoke(prompt)
+    pet = result["parsed"] if path == "include_raw" else result
+    assert Pet.model_validate(pet) == Pet(name="echo", legs=1)
+
+
+@QUIET
+@pytest.mark.parametrize("model", CHANNEL_MODELS)
+def test_json_mode_on_each_channel(model: str, fault_server: FaultServer, prompt: str) -> None:
+    llm = gpt(ChatAkile, fault_server, model).bind(response_format={"type": "json_object"})
+    text = str(llm.invoke(prompt).content)
+    (sent,) = fault_server.asked(prompt)
+    if model.startswith("claude"):  # dropped by the converter: the answer tool, an open object
+        assert json.loads(text) == {} and "response_format" not in sent.body
+    else:  # taken by these upstreams as it is
+        assert sent.body["response_format"] == {"type": "json_object"}
+
+
+@QUIET
+@pytest.mark.parametrize("model", CHANNEL_MODELS)
+@pytest.mark.parametrize("path", ["stream_structured_predict", "as_structured_llm"])
+def test_llamaindex_structured_paths_on_each_channel(
+    model: str, path: str, fault_server: FaultServer, prompt: str
+) -> None:
+    from llama_index.core.prompts import PromptTemplate
+
+    llm = gpt(Akile, fault_server, model)
+    if path == "stream_structured_predict":
+        *_, pet = llm.stream_structured_predict(Pet, PromptTemplate("{question}"), question=prompt)
+    else:
+        pet = llm.as_structured_llm(Pet).chat([ChatMessage(role="user", content=prompt)]).raw
+    assert Pet.model_validate(pet) == Pet(name="echo", legs=1)
