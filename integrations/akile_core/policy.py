@@ -107,29 +107,13 @@ def _family_rules(model: str) -> FamilyRules:
 
 def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
     rules = _family_rules(model)
-    if (
-        rules.changes_every_body
-        or "reasoning_effort" in body
-        or _has_stray_tool_options(body)
-        or (
-            (rules.drops_response_format or rules.refuses_json_schema) and "response_format" in body
-        )
-        or (rules.thinks_unless_switched_off and "tool_choice" in body)
-        or (rules.forced_tool_asked_for and "tool_choice" in body)
-    ):
+    if rules.may_change(body):
         from akile_core.rules import apply_rules
 
         body, changes = apply_rules(body, rules)
         for param, what in changes:
             warn_once(model, param, what)
     return body
-
-
-def _has_stray_tool_options(body: Mapping[str, Any]) -> bool:
-    """Tool options without tools, or an empty tool list: none of them may go out."""
-    return (
-        "tools" in body or "tool_choice" in body or "parallel_tool_calls" in body
-    ) and not body.get("tools")
 
 
 def asked_for_tool(sent: Mapping[str, Any], prepared: Mapping[str, Any]) -> str | None:

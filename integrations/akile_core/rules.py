@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -45,7 +46,7 @@ from akile_core.families import Family
 from akile_core.profiles import Resolved, resolve
 from akile_core.reasoning import check_effort, claude_reasoning, gemini_reasoning
 from akile_core.schemas import inline_request_schemas
-from akile_core.thinking import always_thinks, thinking_switch
+from akile_core.thinking import always_thinks, json_mode_needs_switch, thinking_switch
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class FamilyRules:
     """A Claude model that takes only adaptive thinking (``reasoning_effort`` gives 400)."""
     drops_response_format: bool = False
     """The channel discards ``response_format`` (Claude, unless the profile says otherwise)."""
+    json_mode_needs_switch: bool = False
+    """``response_format`` needs the thinking switch (Qwen3 on DashScope; ``akile_core.thinking``)."""
     refuses_json_schema: bool = False
     """The upstream refuses ``response_format`` ``json_schema`` but takes ``json_object``
     (DeepSeek: "This response_format type is unavailable now", llm-exe/llm-exe#662,
@@ -78,6 +81,22 @@ class FamilyRules:
     tools_and_effort: Literal["allowed", "refused", "none-only"] = "allowed"
     """Function tools beside ``reasoning_effort``: ``refused`` (GPT-5.4, 5.5) unless it is
     ``"none"``; ``none-only`` (GPT-5.6 and later) needs an explicit ``"none"`` with tools."""
+
+    def may_change(self, body: Mapping[str, Any]) -> bool:
+        """Whether the rules may change ``body``: the cheap check before the full pass."""
+        if self.changes_every_body or "reasoning_effort" in body:
+            return True
+        if ("tools" in body or "tool_choice" in body or "parallel_tool_calls" in body) and not (
+            body.get("tools")
+        ):
+            return True  # tool options without tools, or an empty tool list
+        if "response_format" in body and (
+            self.drops_response_format or self.refuses_json_schema or self.json_mode_needs_switch
+        ):
+            return True
+        return "tool_choice" in body and (
+            self.thinks_unless_switched_off or self.forced_tool_asked_for
+        )
 
     @property
     def changes_every_body(self) -> bool:
@@ -139,6 +158,7 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         drops_response_format=family == "claude"
         and (spec is None or spec.structured_output not in ("json_schema", "json_mode")),
         tools_and_effort=_tools_and_effort(model) if family == "openai" else "allowed",
+        json_mode_needs_switch=family == "openai" and json_mode_needs_switch(model),
         refuses_json_schema=family == "openai"
         and _DEEPSEEK.search(model.lower()) is not None
         and (spec is None or spec.structured_output != "json_schema"),
@@ -214,6 +234,16 @@ def _structured_output(body: dict[str, Any], rules: FamilyRules) -> _Stage:
     ):
         note = _EMULATED if rules.family == "claude" else _REFUSED
         return with_answer_tool(body), [("response_format", note)]
+    if _is_structured(response_format) and rules.json_mode_needs_switch:
+        switch = thinking_switch(rules.model)
+        if switch is not None:
+            fields = switch[0]
+            sentence = (
+                f"sending {fields} with response_format, so that it does not think: this model "
+                "refuses JSON mode while thinking"
+            )
+            shaped = {k: v for k, v in body.items() if k != "reasoning_effort"}
+            return {**shaped, **fields}, [("thinking", sentence)]
     return body, []
 
 

@@ -48,6 +48,17 @@ THINKING_SWITCHES: tuple[tuple[re.Pattern[str], dict[str, Any], str], ...] = (
 ALWAYS_THINKING: tuple[re.Pattern[str], ...] = (re.compile(r"(^|/)kimi-k2-thinking"),)
 
 
+# Qwen3 on DashScope also refuses JSON mode while thinking: "Json mode response is not supported
+# when enable_thinking is true" (presenton/presenton#184, qwen3-235b-a22b-thinking on Bailian).
+JSON_MODE_WITHOUT_THINKING: tuple[re.Pattern[str], ...] = (re.compile(r"(^|/)qwen3"),)
+
+
+def json_mode_needs_switch(model: str) -> bool:
+    """Whether ``response_format`` on ``model`` needs its thinking switched off."""
+    name = model.lower()
+    return any(pattern.search(name) for pattern in JSON_MODE_WITHOUT_THINKING)
+
+
 def always_thinks(model: str) -> bool:
     """Whether ``model`` thinks on every call, with no switch to turn it off."""
     name = model.lower()

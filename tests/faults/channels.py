@@ -290,6 +290,11 @@ async def thinking_channel(w, body, scenario, attempt, headers):  # type: ignore
         }
         await _send(w, 400, {"error": error}, VERSION_HEADER)
         return True
+    if scenario.startswith("qwen3") and body.get("response_format") and thinks(body):
+        # DashScope (presenton/presenton#184).
+        message = "Json mode response is not supported when enable_thinking is true"
+        await _send(w, 400, {"error": {"message": message, "type": "invalid_request_error"}})
+        return True
     choice = body.get("tool_choice")
     forced = isinstance(choice, Mapping) or choice == "required"
     if thinks(body) and forced and body.get("tools"):

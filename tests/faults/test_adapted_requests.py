@@ -474,6 +474,15 @@ def test_an_asked_for_tool_that_does_not_come_is_a_parse_error(
     assert "'get_weather'" in str(info.value) or "a tool" in str(info.value)
 
 
+def test_raw_json_mode_on_thinking_qwen3_is_refused(fault_server: FaultServer, prompt: str) -> None:
+    with pytest.raises(openai.BadRequestError, match="Json mode response is not supported"):
+        raw_client(fault_server).chat.completions.create(
+            model="qwen3-235b-a22b",
+            messages=[{"role": "user", "content": prompt}],
+            response_format={"type": "json_object"},
+        )
+
+
 def test_raw_json_schema_on_deepseek_is_refused(fault_server: FaultServer, prompt: str) -> None:
     with pytest.raises(openai.BadRequestError, match="response_format type is unavailable"):
         raw_client(fault_server).chat.completions.create(
@@ -531,6 +540,8 @@ def test_json_mode_on_each_channel(model: str, fault_server: FaultServer, prompt
         assert json.loads(text) == {} and "response_format" not in sent.body
     else:  # taken by these upstreams as it is
         assert sent.body["response_format"] == {"type": "json_object"}
+    if model.startswith("qwen3"):  # DashScope refuses JSON mode while thinking
+        assert sent.body["enable_thinking"] is False
 
 
 @QUIET
