@@ -47,6 +47,7 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
     from akile_core import Gateway
     from akile_core.policy import RequestPolicy
     from akile_core.profiles import family_of, resolve
+    from akile_core.thinking import thinking_switch
 
     config = settings(args, max_retries=0)  # a probe's failure is a finding, not worth a retry
     gateway = Gateway(config, policy=RequestPolicy(family_rules=False))
@@ -55,7 +56,8 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
     listed = next((e for e in listing if str(e.get("id")) == args.model), None)
     family = family_of(args.model)
     budget = CLAUDE_REASONING_MAX_TOKENS if family == "claude" else REASONING_MAX_TOKENS
-    plan = probes(budget)
+    switch = thinking_switch(args.model)
+    plan = probes(budget, switch[0] if switch is not None else None)
     findings: list[Finding] = []
     outcomes: list[Outcome] = []
     started = time.monotonic()

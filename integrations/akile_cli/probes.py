@@ -267,134 +267,170 @@ def red_png(size: int = 8) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-def probes(reasoning_max_tokens: int) -> list[Probe]:
-    """Every probe, in the order they run (``chat`` first: if it fails, nothing else can work)."""
+def with_extra_probes(extra: list[Probe], plan: list[Probe]) -> list[Probe]:
+    """The plan with the model-specific probes after the probe they extend (``tool_choice_*``)."""
+    if not extra:
+        return plan
+    at = next(i for i, probe in enumerate(plan) if probe.key == "tool_choice_none")
+    return [*plan[:at], *extra, *plan[at:]]
+
+
+def probes(reasoning_max_tokens: int, thinking_off: Mapping[str, Any] | None = None) -> list[Probe]:
+    """Every probe, in the order they run (``chat`` first: if it fails, nothing else can work).
+
+    ``thinking_off``: the fields that turn the model's thinking off (``akile_core.thinking``),
+    for one more probe: a forced tool with them, as the library sends it to such a model.
+    """
     tools = {"tools": [WEATHER_TOOL]}
     named = {"type": "function", "function": {"name": "get_weather"}}
-    return [
-        Probe("chat", "chat (non-stream)", answered),
-        Probe(
-            "stream", "stream", usage_sent, {"stream_options": {"include_usage": True}}, stream=True
-        ),
-        Probe(
-            "stream_usage_default", "stream: usage without stream_options", usage_sent, stream=True
-        ),
-        Probe("max_tokens", "max_tokens", capped_at(5), max_tokens=5),
-        Probe(
-            "max_completion_tokens",
-            "max_completion_tokens",
-            capped_at(5),
-            {"max_completion_tokens": 5},
-            max_tokens=None,
-        ),
-        Probe(
-            "temperature",
-            "temperature alone",
-            answered,
-            {"temperature": 0.5},
-            params=("temperature",),
-        ),
-        Probe("top_p", "top_p alone", answered, {"top_p": 0.9}, params=("top_p",)),
-        Probe(
-            "temperature_top_p",
-            "temperature and top_p together",
-            answered,
-            {"temperature": 0.5, "top_p": 0.9},
-        ),
-        Probe(
-            "stop",
-            "stop",
-            stopped_before("5"),
-            {"stop": ["5"]},
-            prompt="Count from 1 to 9, separated by spaces. Output only the numbers.",
-            max_tokens=32,
-            params=("stop",),
-        ),
-        Probe("seed", "seed", answered, {"seed": 7}, params=("seed",)),
-        Probe("n", "n=2", two_choices, {"n": 2}, params=("n",)),
-        Probe(
-            "logprobs",
-            "logprobs",
-            has_logprobs,
-            {"logprobs": True, "top_logprobs": 2},
-            params=("logprobs", "top_logprobs"),
-        ),
-        Probe("tools", "tools", called("get_weather"), tools, prompt=WEATHER_PROMPT, max_tokens=32),
-        Probe(
-            "tools_stream",
-            "tools (stream)",
-            called("get_weather"),
-            tools,
-            prompt=WEATHER_PROMPT,
-            stream=True,
-            max_tokens=32,
-        ),
-        Probe(
-            "tool_choice_required",
-            "tool_choice: required",
-            called(),
-            {**tools, "tool_choice": "required"},
-            prompt="Say hello.",
-            max_tokens=32,
-        ),
-        Probe(
-            "tool_choice_named",
-            "tool_choice: named function",
-            called("get_weather"),
-            {**tools, "tool_choice": named},
-            prompt="Say hello.",
-            max_tokens=32,
-        ),
-        Probe(
-            "tool_choice_none",
-            "tool_choice: none",
-            not_called,
-            {**tools, "tool_choice": "none"},
-            prompt=WEATHER_PROMPT,
-            max_tokens=32,
-        ),
-        Probe(
-            "parallel_tool_calls",
-            "parallel tool calls",
-            called("get_weather", at_least=2),
-            {**tools, "parallel_tool_calls": True},
-            prompt="What is the weather in Paris and in Tokyo? Call get_weather once for each city.",
-            max_tokens=64,
-            params=("parallel_tool_calls",),
-        ),
-        Probe(
-            "json_object",
-            "response_format: json_object",
-            json_object(("capital",)),
-            {"response_format": {"type": "json_object"}},
-            prompt='Give the capital of France as a JSON object with the key "capital".',
-            max_tokens=32,
-        ),
-        Probe(
-            "json_schema",
-            "response_format: json_schema",
-            json_object(("capital",)),
-            {"response_format": CAPITAL_SCHEMA},
-            # No word of JSON in the prompt: JSON back means the schema was enforced.
-            prompt="What is the capital of France? Answer in a few words.",
-            max_tokens=32,
-        ),
-        Probe(
-            "reasoning_effort",
-            "reasoning_effort: low",
-            reasoned,
-            {"reasoning_effort": "low"},
-            prompt="Is 91 a prime number? Answer yes or no.",
-            max_tokens=reasoning_max_tokens,
-        ),
-        Probe(
-            "image",
-            "image input",
-            answered,
-            prompt=[
-                {"type": "text", "text": "What colour is this image? Answer with one word."},
-                {"type": "image_url", "image_url": {"url": red_png()}},
-            ],
-            max_tokens=16,
-        ),
-    ]
+    extra = []
+    if thinking_off:
+        extra.append(
+            Probe(
+                "tool_choice_thinking_off",
+                "tool_choice: required, thinking off",
+                called(),
+                {**tools, "tool_choice": "required", **thinking_off},
+                prompt="Say hello.",
+                max_tokens=32,
+            )
+        )
+    return with_extra_probes(
+        extra,
+        [
+            Probe("chat", "chat (non-stream)", answered),
+            Probe(
+                "stream",
+                "stream",
+                usage_sent,
+                {"stream_options": {"include_usage": True}},
+                stream=True,
+            ),
+            Probe(
+                "stream_usage_default",
+                "stream: usage without stream_options",
+                usage_sent,
+                stream=True,
+            ),
+            Probe("max_tokens", "max_tokens", capped_at(5), max_tokens=5),
+            Probe(
+                "max_completion_tokens",
+                "max_completion_tokens",
+                capped_at(5),
+                {"max_completion_tokens": 5},
+                max_tokens=None,
+            ),
+            Probe(
+                "temperature",
+                "temperature alone",
+                answered,
+                {"temperature": 0.5},
+                params=("temperature",),
+            ),
+            Probe("top_p", "top_p alone", answered, {"top_p": 0.9}, params=("top_p",)),
+            Probe(
+                "temperature_top_p",
+                "temperature and top_p together",
+                answered,
+                {"temperature": 0.5, "top_p": 0.9},
+            ),
+            Probe(
+                "stop",
+                "stop",
+                stopped_before("5"),
+                {"stop": ["5"]},
+                prompt="Count from 1 to 9, separated by spaces. Output only the numbers.",
+                max_tokens=32,
+                params=("stop",),
+            ),
+            Probe("seed", "seed", answered, {"seed": 7}, params=("seed",)),
+            Probe("n", "n=2", two_choices, {"n": 2}, params=("n",)),
+            Probe(
+                "logprobs",
+                "logprobs",
+                has_logprobs,
+                {"logprobs": True, "top_logprobs": 2},
+                params=("logprobs", "top_logprobs"),
+            ),
+            Probe(
+                "tools", "tools", called("get_weather"), tools, prompt=WEATHER_PROMPT, max_tokens=32
+            ),
+            Probe(
+                "tools_stream",
+                "tools (stream)",
+                called("get_weather"),
+                tools,
+                prompt=WEATHER_PROMPT,
+                stream=True,
+                max_tokens=32,
+            ),
+            Probe(
+                "tool_choice_required",
+                "tool_choice: required",
+                called(),
+                {**tools, "tool_choice": "required"},
+                prompt="Say hello.",
+                max_tokens=32,
+            ),
+            Probe(
+                "tool_choice_named",
+                "tool_choice: named function",
+                called("get_weather"),
+                {**tools, "tool_choice": named},
+                prompt="Say hello.",
+                max_tokens=32,
+            ),
+            Probe(
+                "tool_choice_none",
+                "tool_choice: none",
+                not_called,
+                {**tools, "tool_choice": "none"},
+                prompt=WEATHER_PROMPT,
+                max_tokens=32,
+            ),
+            Probe(
+                "parallel_tool_calls",
+                "parallel tool calls",
+                called("get_weather", at_least=2),
+                {**tools, "parallel_tool_calls": True},
+                prompt="What is the weather in Paris and in Tokyo? Call get_weather once for each city.",
+                max_tokens=64,
+                params=("parallel_tool_calls",),
+            ),
+            Probe(
+                "json_object",
+                "response_format: json_object",
+                json_object(("capital",)),
+                {"response_format": {"type": "json_object"}},
+                prompt='Give the capital of France as a JSON object with the key "capital".',
+                max_tokens=32,
+            ),
+            Probe(
+                "json_schema",
+                "response_format: json_schema",
+                json_object(("capital",)),
+                {"response_format": CAPITAL_SCHEMA},
+                # No word of JSON in the prompt: JSON back means the schema was enforced.
+                prompt="What is the capital of France? Answer in a few words.",
+                max_tokens=32,
+            ),
+            Probe(
+                "reasoning_effort",
+                "reasoning_effort: low",
+                reasoned,
+                {"reasoning_effort": "low"},
+                prompt="Is 91 a prime number? Answer yes or no.",
+                max_tokens=reasoning_max_tokens,
+            ),
+            Probe(
+                "image",
+                "image input",
+                answered,
+                prompt=[
+                    {"type": "text", "text": "What colour is this image? Answer with one word."},
+                    {"type": "image_url", "image_url": {"url": red_png()}},
+                ],
+                max_tokens=16,
+            ),
+        ],
+    )

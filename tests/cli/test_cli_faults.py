@@ -268,3 +268,17 @@ def test_help_in_chat_lists_the_commands() -> None:
     conversation = Conversation(parser().parse_args(["chat", "-m", "m"]))
     assert handle_command("/help", conversation, Terminal(out, io.StringIO())) is False
     assert "/system TEXT" in out.getvalue() and "unknown command" not in out.getvalue()
+
+
+def test_doctor_measures_a_thinking_models_forced_tools(fault_server: FaultServer) -> None:
+    # deepseek-v4-flash thinks by default and refuses a forced tool while thinking
+    # (tests/faults/channels.py): the forced probes are refused, the extra probe with the
+    # thinking switch (as the library sends it) is honoured, and the fact is saved.
+    run = akile("doctor", "-m", "deepseek-v4-flash", "--json", base_url=fault_server.base_url)
+    assert run.code == 0, run.err
+    report = run.json()
+    found = statuses(report)
+    assert found["tool_choice_required"] == found["tool_choice_named"] == "rejected"
+    assert found["tool_choice_thinking_off"] == "ok"
+    assert report["facts"]["forced_tool_while_thinking"] is False
+    assert report["spent"]["requests"] == len(report["findings"]) == 23
