@@ -46,7 +46,7 @@ from akile_core.families import Family
 from akile_core.profiles import Resolved, resolve
 from akile_core.reasoning import check_effort, claude_reasoning, gemini_reasoning
 from akile_core.schemas import inline_request_schemas
-from akile_core.thinking import always_thinks, json_mode_needs_switch, thinking_switch
+from akile_core.thinking import forced_tool_refused, json_mode_needs_switch, thinking_switch
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         and (spec is None or spec.structured_output != "json_schema"),
         thinks_unless_switched_off=switchable and forced_ok is not True,
         forced_tool_asked_for=not switchable
-        and (forced_ok is False or (forced_ok is None and always_thinks(model))),
+        and (forced_ok is False or (forced_ok is None and forced_tool_refused(model))),
     )
 
 
@@ -350,9 +350,9 @@ _REFUSED = (
     "since this model refuses json_schema; the call's arguments come back as the answer text"
 )
 _ASKED_FOR = (
-    "sending tool_choice='auto': this model refuses a forced tool choice while it thinks and no "
-    "switch turns its thinking off; the answer is checked for the call, and ToolNotCalledError "
-    "raised without it"
+    "sending tool_choice='auto': this model refuses a forced tool choice (it always thinks, or "
+    "takes only 'auto'); the answer is checked for the call, and ToolNotCalledError raised "
+    "without it"
 )
 _NO_THINKING_WHEN_FORCED = (
     "Anthropic refuses a forced tool choice while thinking, so thinking is off for this call "

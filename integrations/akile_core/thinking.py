@@ -1,4 +1,4 @@
-"""Turning thinking off for one call, where a model refuses a forced tool choice while thinking.
+"""Forced tool choices that models refuse: thinking off for the call, or the tool asked for.
 
 LangChain's ``with_structured_output`` (function calling), ``create_agent``'s ``ToolStrategy``
 and LlamaIndex's ``structured_predict`` force a tool call. Several thinking models refuse that
@@ -59,10 +59,22 @@ def json_mode_needs_switch(model: str) -> bool:
     return any(pattern.search(name) for pattern in JSON_MODE_WITHOUT_THINKING)
 
 
+# Models whose upstream takes only tool_choice "auto": Z.AI answers any other value with 400
+# "Tool choice must be auto" (GLM; vectorize-io/hindsight#4246), so a forced tool can only be
+# asked for, as for a model that always thinks.
+AUTO_TOOL_CHOICE_ONLY: tuple[re.Pattern[str], ...] = (re.compile(r"(^|/)glm-"),)
+
+
 def always_thinks(model: str) -> bool:
     """Whether ``model`` thinks on every call, with no switch to turn it off."""
     name = model.lower()
     return any(pattern.search(name) for pattern in ALWAYS_THINKING)
+
+
+def forced_tool_refused(model: str) -> bool:
+    """Whether a forced tool choice cannot reach ``model`` at all (see the tables above)."""
+    name = model.lower()
+    return always_thinks(name) or any(pattern.search(name) for pattern in AUTO_TOOL_CHOICE_ONLY)
 
 
 def thinking_switch(model: str) -> tuple[dict[str, Any], str] | None:

@@ -279,6 +279,18 @@ THINKING_CHANNELS: dict[str, tuple[Any, str]] = {
 }
 
 
+async def glm_channel(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
+    # Z.AI takes only tool_choice "auto" (vectorize-io/hindsight#4246).
+    choice = body.get("tool_choice")
+    if body.get("tools") and choice not in (None, "auto"):
+        error = {"message": "Tool choice must be auto", "code": 400}
+        await _send(w, 400, {"error": error}, VERSION_HEADER)
+        return True
+    if answer_for(body) == "echo: answer in text":  # a model that decides not to call the tool
+        body = {**body, "tool_choice": "none"}
+    return await _answer(w, body, scenario, "")
+
+
 async def thinking_channel(w, body, scenario, attempt, headers):  # type: ignore[no-untyped-def]
     thinks, refusal = THINKING_CHANNELS[scenario]
     schema = (body.get("response_format") or {}).get("type") == "json_schema"
@@ -418,3 +430,4 @@ CHANNELS["text-embedding-v3"] = dashscope_embeddings
 CHANNELS["gpt-5.4"] = gpt_channel
 CHANNELS["gpt-5.6-terra"] = gpt_channel
 CHANNELS.update({name: thinking_channel for name in THINKING_CHANNELS})
+CHANNELS["glm-4.6"] = glm_channel

@@ -558,3 +558,43 @@ def test_llamaindex_structured_paths_on_each_channel(
     else:
         pet = llm.as_structured_llm(Pet).chat([ChatMessage(role="user", content=prompt)]).raw
     assert Pet.model_validate(pet) == Pet(name="echo", legs=1)
+
+
+# -- GLM: its upstream takes only tool_choice "auto" ---------------------------------------------
+
+
+def test_raw_forced_tool_on_glm_is_refused(fault_server: FaultServer, prompt: str) -> None:
+    with pytest.raises(openai.BadRequestError, match="Tool choice must be auto"):
+        raw_client(fault_server).chat.completions.create(
+            model="glm-4.6",
+            messages=[{"role": "user", "content": prompt}],
+            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
+            tool_choice="required",
+        )
+
+
+@pytest.mark.parametrize("cls", [ChatAkile, Akile])
+def test_structured_output_on_glm_asks_for_the_tool(
+    cls: type[Any], fault_server: FaultServer, prompt: str
+) -> None:
+    from llama_index.core.prompts import PromptTemplate
+
+    llm = gpt(cls, fault_server, "glm-4.6")
+    with pytest.warns(ParameterDroppedWarning, match="takes only 'auto'"):
+        if cls is ChatAkile:
+            pet = llm.with_structured_output(Pet).invoke(prompt)
+        else:
+            pet = llm.structured_predict(Pet, PromptTemplate("{question}"), question=prompt)
+    assert pet == Pet(name="echo", legs=1)
+    (sent,) = fault_server.asked(prompt)
+    assert sent.body["tool_choice"] == "auto"
+
+
+def test_a_glm_answer_without_the_asked_for_tool_is_a_parse_error(
+    fault_server: FaultServer,
+) -> None:
+    from langchain_core.exceptions import OutputParserException
+
+    llm = gpt(ChatAkile, fault_server, "glm-4.6")
+    with pytest.warns(ParameterDroppedWarning), pytest.raises(OutputParserException):
+        llm.with_structured_output(Pet).invoke("answer in text")
