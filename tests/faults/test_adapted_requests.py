@@ -35,6 +35,16 @@ PET_FORMAT = {
 }
 
 
+def raw_tool_call(server: FaultServer, model: str, prompt: str, **params: Any) -> Any:
+    """The raw SDK's request with one function tool, as a framework would send it unadapted."""
+    return raw_client(server).chat.completions.create(
+        model=model,
+        messages=[{"role": "user", "content": prompt}],
+        tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
+        **params,
+    )
+
+
 def emulated() -> Any:
     """The one warning that says response_format went as the answer tool."""
     return pytest.warns(
@@ -62,10 +72,10 @@ def test_raw_json_schema_on_the_claude_channel_comes_back_as_prose(
 
 def test_raw_forced_tool_while_thinking_is_refused(fault_server: FaultServer, prompt: str) -> None:
     with pytest.raises(openai.BadRequestError, match="Thinking may not be enabled"):
-        raw_client(fault_server).chat.completions.create(
-            model="claude-sonnet-4-5",
-            messages=[{"role": "user", "content": prompt}],
-            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
+        raw_tool_call(
+            fault_server,
+            "claude-sonnet-4-5",
+            prompt,
             tool_choice="required",
             reasoning_effort="low",
             max_tokens=4000,
@@ -214,11 +224,7 @@ def test_raw_gpt_5_6_refuses_tools_even_without_an_effort(
     fault_server: FaultServer, prompt: str
 ) -> None:
     with pytest.raises(openai.BadRequestError, match="set reasoning_effort to 'none'"):
-        raw_client(fault_server).chat.completions.create(
-            model="gpt-5.6-terra",
-            messages=[{"role": "user", "content": prompt}],
-            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
-        )
+        raw_tool_call(fault_server, "gpt-5.6-terra", prompt)
 
 
 @pytest.mark.parametrize("cls", [ChatAkile, Akile])
@@ -343,12 +349,7 @@ def test_raw_forced_tool_on_a_thinking_model_is_refused(
     model: str, fault_server: FaultServer, prompt: str
 ) -> None:
     with pytest.raises(openai.BadRequestError, match="tool_choice"):
-        raw_client(fault_server).chat.completions.create(
-            model=model,
-            messages=[{"role": "user", "content": prompt}],
-            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
-            tool_choice="required",
-        )
+        raw_tool_call(fault_server, model, prompt, tool_choice="required")
 
 
 @pytest.mark.parametrize("model", sorted(THINKING_MODELS))
@@ -435,12 +436,7 @@ def test_raw_forced_tool_on_an_always_thinking_model_is_refused(
     fault_server: FaultServer, prompt: str
 ) -> None:
     with pytest.raises(openai.BadRequestError, match="incompatible with thinking"):
-        raw_client(fault_server).chat.completions.create(
-            model="kimi-k2-thinking",
-            messages=[{"role": "user", "content": prompt}],
-            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
-            tool_choice="required",
-        )
+        raw_tool_call(fault_server, "kimi-k2-thinking", prompt, tool_choice="required")
 
 
 @pytest.mark.parametrize("streamed", [False, True])
@@ -565,12 +561,7 @@ def test_llamaindex_structured_paths_on_each_channel(
 
 def test_raw_forced_tool_on_glm_is_refused(fault_server: FaultServer, prompt: str) -> None:
     with pytest.raises(openai.BadRequestError, match="Tool choice must be auto"):
-        raw_client(fault_server).chat.completions.create(
-            model="glm-4.6",
-            messages=[{"role": "user", "content": prompt}],
-            tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
-            tool_choice="required",
-        )
+        raw_tool_call(fault_server, "glm-4.6", prompt, tool_choice="required")
 
 
 @pytest.mark.parametrize("cls", [ChatAkile, Akile])
