@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
@@ -136,7 +136,7 @@ class Gateway:
                 break
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
-        self._check_asked_for(completion.choices[0].tool_calls, sent, body, errors)
+        self._check_asked_for(lambda: completion.choices[0].tool_calls, sent, body, errors)
         return completion
 
     async def acomplete(
@@ -159,7 +159,7 @@ class Gateway:
                 break
             except UnsupportedParameterError as err:
                 body = self.policy.after_rejection(body, err)
-        self._check_asked_for(completion.choices[0].tool_calls, sent, body, errors)
+        self._check_asked_for(lambda: completion.choices[0].tool_calls, sent, body, errors)
         return completion
 
     def stream(
@@ -194,7 +194,7 @@ class Gateway:
                 if delta is not None:
                     yield delta
             state.check_complete()
-        self._check_asked_for(state.tool_calls.calls(), sent, body, errors)
+        self._check_asked_for(state.tool_calls.calls, sent, body, errors)
 
     async def astream(
         self,
@@ -229,7 +229,7 @@ class Gateway:
                     if delta is not None:
                         yield delta
             state.check_complete()
-        self._check_asked_for(state.tool_calls.calls(), sent, body, errors)
+        self._check_asked_for(state.tool_calls.calls, sent, body, errors)
 
     # -- embeddings --------------------------------------------------------------------------
 
@@ -399,15 +399,18 @@ class Gateway:
 
     def _check_asked_for(
         self,
-        calls: Sequence[ToolCall],
+        calls: Callable[[], Sequence[ToolCall]],
         sent: Mapping[str, Any],
         body: Mapping[str, Any],
         errors: RequestErrors,
     ) -> None:
-        """Raise unless ``calls`` hold the call a forced choice turned into ``"auto"`` asked for."""
+        """Raise unless ``calls()`` hold the call that a forced choice turned ``"auto"`` asked for.
+
+        ``calls`` is called only then: a stream's calls are assembled on demand.
+        """
         tool = asked_for_tool(sent, body)
         if tool is not None:
-            self.wire.check_called(calls, tool, errors)
+            self.wire.check_called(calls(), tool, errors)
 
     def _discover(self) -> None:
         if self.discover_families and _first_discovery(self._configuration):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from akile_core.errors import UnsupportedParameterError
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 # (model, parameter) pairs already warned about: one warning per process for each.
 _warned: set[tuple[str, str]] = set()
 _warned_lock = threading.Lock()
-# akile_core.rules.rules_of, bound on the first request: the model table and rules load then,
-# not at import, and an import statement on every request would cost as much as the lookup.
-_rules_of: Callable[[str], FamilyRules] | None = None
+# akile_core.rules, bound on the first request: the model table and rules load then, not at
+# import, and an import statement on every request would cost as much as the lookup.
+_rules: ModuleType | None = None
 
 
 class ParameterDroppedWarning(UserWarning):
@@ -96,21 +97,24 @@ def forget_warnings() -> None:
         _warned.clear()
 
 
-def _family_rules(model: str) -> FamilyRules:
-    global _rules_of
-    if _rules_of is None:
-        from akile_core.rules import rules_of
+def _rules_module() -> ModuleType:
+    global _rules
+    if _rules is None:
+        from akile_core import rules
 
-        _rules_of = rules_of
-    return _rules_of(model)
+        _rules = rules
+    return _rules
+
+
+def _family_rules(model: str) -> FamilyRules:
+    rules: FamilyRules = _rules_module().rules_of(model)
+    return rules
 
 
 def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
     rules = _family_rules(model)
     if rules.may_change(body):
-        from akile_core.rules import apply_rules
-
-        body, changes = apply_rules(body, rules)
+        body, changes = _rules_module().apply_rules(body, rules)
         for param, what in changes:
             warn_once(model, param, what)
     return body

@@ -73,8 +73,11 @@ class FamilyRules:
     """The upstream refuses ``response_format`` ``json_schema`` but takes ``json_object``
     (DeepSeek: "This response_format type is unavailable now", llm-exe/llm-exe#662,
     UKGovernmentBEIS/inspect_ai#4916)."""
+    thinking_switch: tuple[Mapping[str, Any], str] | None = None
+    """The body fields that turn the model's thinking off, and why a call may need them
+    (``akile_core.thinking``); ``None``: no switch known."""
     thinks_unless_switched_off: bool = False
-    """A forced tool call needs the family's thinking switch (``akile_core.thinking``)."""
+    """A forced tool call needs :attr:`thinking_switch`."""
     forced_tool_asked_for: bool = False
     """The channel refuses a forced tool while thinking and no switch is known: the tool is
     asked for with ``tool_choice="auto"`` and the answer checked (``ToolNotCalledError``)."""
@@ -145,7 +148,7 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         reason = "`akile doctor` saw this model's channel refuse it (saved profile)"
         never += [(p, reason) for p in spec.rejected_params if p not in dict(never)]
     known = resolved.how in ("exact", "alias", "user")
-    switchable = family == "openai" and thinking_switch(model) is not None
+    switch = thinking_switch(model) if family == "openai" else None
     forced_ok = spec.forced_tool_while_thinking if spec is not None else None
     return FamilyRules(
         tuple(never),
@@ -162,8 +165,9 @@ def rules_for(model: str, resolved: Resolved) -> FamilyRules:
         refuses_json_schema=family == "openai"
         and _DEEPSEEK.search(model.lower()) is not None
         and (spec is None or spec.structured_output != "json_schema"),
-        thinks_unless_switched_off=switchable and forced_ok is not True,
-        forced_tool_asked_for=not switchable
+        thinking_switch=switch,
+        thinks_unless_switched_off=switch is not None and forced_ok is not True,
+        forced_tool_asked_for=switch is None
         and (forced_ok is False or (forced_ok is None and forced_tool_refused(model))),
     )
 
@@ -234,16 +238,13 @@ def _structured_output(body: dict[str, Any], rules: FamilyRules) -> _Stage:
     ):
         note = _EMULATED if rules.family == "claude" else _REFUSED
         return with_answer_tool(body), [("response_format", note)]
-    if _is_structured(response_format) and rules.json_mode_needs_switch:
-        switch = thinking_switch(rules.model)
-        if switch is not None:
-            fields = switch[0]
-            sentence = (
-                f"sending {fields} with response_format, so that it does not think: this model "
-                "refuses JSON mode while thinking"
-            )
-            shaped = {k: v for k, v in body.items() if k != "reasoning_effort"}
-            return {**shaped, **fields}, [("thinking", sentence)]
+    if _is_structured(response_format) and rules.json_mode_needs_switch and rules.thinking_switch:
+        fields = rules.thinking_switch[0]
+        sentence = (
+            f"sending {dict(fields)} with response_format, so that it does not think: this model "
+            "refuses JSON mode while thinking"
+        )
+        return _without_effort(body, fields), [("thinking", sentence)]
     return body, []
 
 
@@ -257,8 +258,13 @@ def _forced_tools(body: dict[str, Any], rules: FamilyRules) -> _Stage:
         # force one, so thinking is off for this call (the family's switch: no thinking).
         body = {k: v for k, v in body.items() if k != "reasoning_effort"}
         return body, [("reasoning_effort", _left_out("reasoning_effort", _NO_THINKING_WHEN_FORCED))]
-    if rules.thinks_unless_switched_off:
-        return _thinking_off(body, rules.model)
+    if rules.thinks_unless_switched_off and rules.thinking_switch is not None:
+        fields, why = rules.thinking_switch
+        sentence = (
+            f"sending {dict(fields)} with this forced tool call, so that it does not think: {why} "
+            "(pass tool_choice='auto' to keep thinking)"
+        )
+        return _without_effort(body, fields), [("thinking", sentence)]
     if rules.forced_tool_asked_for:
         return {**body, "tool_choice": "auto"}, [("tool_choice", _ASKED_FOR)]
     return body, []
@@ -275,35 +281,23 @@ def _effort(body: dict[str, Any], rules: FamilyRules) -> _Stage:
     return body, notes
 
 
-def _thinking_off(body: dict[str, Any], model: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """A forced tool call to a model that refuses it while thinking: thinking off for the call."""
-    switch = thinking_switch(model or str(body.get("model")))
-    if switch is None:
-        return body, []
-    fields, why = switch
-    shaped = {k: v for k, v in body.items() if k != "reasoning_effort"}
-    shaped.update(fields)
-    sentence = (
-        f"sending {fields} with this forced tool call, so that it does not think: {why} "
-        "(pass tool_choice='auto' to keep thinking)"
-    )
-    return shaped, [("thinking", sentence)]
+def _without_effort(body: dict[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``body`` with thinking switched off: the switch's fields in, ``reasoning_effort`` out."""
+    return {**{k: v for k, v in body.items() if k != "reasoning_effort"}, **fields}
 
 
-def _thinking_off_switch(
-    body: dict[str, Any], rules: FamilyRules, model: str
-) -> dict[str, Any] | None:
+def _thinking_off_switch(body: dict[str, Any], rules: FamilyRules) -> dict[str, Any] | None:
     """``reasoning_effort="none"`` as the family's real off switch, where it has one.
 
     Claude thinks only when asked (no thinking parameter is off); DeepSeek V4, Kimi K2.5+ and
     Qwen3 have a switch (``akile_core.thinking``) and would ignore or refuse the string. Gemini
     maps "none" to a zero budget in ``gemini_reasoning``; OpenAI models take "none" as it is.
     """
-    without = {k: v for k, v in body.items() if k != "reasoning_effort"}
     if rules.family == "claude":
-        return without
-    switch = thinking_switch(model) if rules.family == "openai" else None
-    return {**without, **switch[0]} if switch is not None else None
+        return {k: v for k, v in body.items() if k != "reasoning_effort"}
+    if rules.thinking_switch is None:
+        return None
+    return _without_effort(body, rules.thinking_switch[0])
 
 
 def _left_out(param: str, reason: str) -> str:
@@ -377,7 +371,7 @@ def _map_reasoning(
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     model = rules.model or str(body.get("model"))
     if body["reasoning_effort"] == "none":
-        off = _thinking_off_switch(body, rules, model)
+        off = _thinking_off_switch(body, rules)
         if off is not None:
             return off, []
     if rules.can_reason is False:

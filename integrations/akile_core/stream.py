@@ -119,6 +119,10 @@ class ToolCallAccumulator:
             if leave_out is None or c.name != leave_out
         ]
 
+    def has_calls_besides(self, name: str | None) -> bool:
+        """Whether any call so far is not named ``name``."""
+        return any(call.name != name for call in self._calls.values())
+
     def name_at(self, index: int) -> str:
         """The name of the call at ``index`` (as normalised), so far."""
         call = self._calls.get(index)
@@ -186,7 +190,9 @@ class StreamState:
                 content += fragment.arguments
             else:
                 kept.append(fragment)
-        if self.finish_reason == "tool_calls" and not self.tool_calls.calls(self.answer_tool):
+        if self.finish_reason == "tool_calls" and not self.tool_calls.has_calls_besides(
+            self.answer_tool
+        ):
             self.finish_reason = "stop"  # only the answer was "called": a plain answer
         return content, tuple(kept)
 
