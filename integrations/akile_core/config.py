@@ -21,6 +21,9 @@ from akile_core.errors import AkileConfigError
 DEFAULT_BASE_URL = "https://aigateway.akile.ai/v1"
 API_KEY_ENV = "AKILE_API_KEY"
 BASE_URL_ENV = "AKILE_BASE_URL"
+TRACK_COST_ENV = "AKILE_TRACK_COST"
+GROUP_ENV = "AKILE_GROUP"
+DEFAULT_GROUP = "default"
 DEFAULT_MAX_RETRIES = 2
 GATEWAY_HOST = "aigateway.akile.ai"
 
@@ -188,3 +191,13 @@ def config_error_from(exc: ValidationError, owner: str) -> AkileConfigError:
             where = ".".join(str(part) for part in problem["loc"])
             problems.append(f"{where}: {problem['msg']}." if where else f"{problem['msg']}.")
     return AkileConfigError(f"{owner}: {' '.join(problems)}")
+
+
+def track_cost_default() -> bool:
+    """``AKILE_TRACK_COST`` as a switch (``1``, ``true``, ``yes``, ``on``): off unless set."""
+    return os.environ.get(TRACK_COST_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def default_group() -> str:
+    """The key's group (分组) for prices: ``AKILE_GROUP``, else ``default``."""
+    return os.environ.get(GROUP_ENV, "").strip() or DEFAULT_GROUP

@@ -287,5 +287,13 @@ class ToolNotCalledError(AkileResponseError, ValueError):
     """
 
 
+class AccountInfoUnavailableError(AkileError):
+    """The gateway does not serve an account endpoint (price list, balance) to this key.
+
+    A deployment may turn its price list off or ask for a console login (new-api's
+    ``HeaderNavModuleAuth``), and a gateway of another family may have no such endpoints.
+    """
+
+
 ErrorClasses = Mapping[type[AkileError], type[AkileError]]
 """Maps a core error class to an adapter's subclass of it (e.g. one that is also a LangChain error)."""

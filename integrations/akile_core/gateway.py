@@ -91,6 +91,11 @@ class Gateway:
         self.wire: ChatCompletionsWire = CHAT_COMPLETIONS
 
     @property
+    def configuration(self) -> object:
+        """What identifies this configuration, for work done once per configuration."""
+        return self._configuration
+
+    @property
     def base_url(self) -> str | None:
         """Where requests go, for error messages: a prebuilt client's own URL when there is one."""
         client = self._client or self._async_client

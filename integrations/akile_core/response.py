@@ -151,6 +151,7 @@ def parse_usage(usage: Mapping[str, Any]) -> Usage:
         usage.get("cache_read_input_tokens"),  # Anthropic-style, passed through by gateways
     )
     cache_write = _first_int(
+        prompt_details.get("cached_creation_tokens"),  # new-api (dto/openai_response.go)
         prompt_details.get("cache_creation_tokens"),
         prompt_details.get("cache_write_tokens"),
         usage.get("cache_creation_input_tokens"),

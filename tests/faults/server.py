@@ -91,6 +91,8 @@ class FaultServer:
     open_connections: int = 0
     peak_open_connections: int = 0
     proxied: list[str] = field(default_factory=list)
+    account_log: list[str] = field(default_factory=list)
+    """Paths of the account endpoints requested (``tests.faults.account``)."""
     """Absolute URLs requested of this server as an HTTP proxy (RFC 9112 section 3.2.2)."""
     _loop: asyncio.AbstractEventLoop | None = None
     _server: asyncio.AbstractServer | None = None
@@ -186,8 +188,14 @@ class FaultServer:
         self, path: str, headers: dict[str, str], raw: bytes, w: asyncio.StreamWriter
     ) -> bool:
         # Family channels live in their own module, which builds on this one's helpers.
+        from tests.faults.account import PRICED, answer, deployment_of
         from tests.faults.channels import CHANNELS, MODEL_LIST, VERSION_HEADER
 
+        account = deployment_of(path)
+        if account is not None:
+            self.account_log.append(path)
+            await answer(w, *account)
+            return True
         if path.endswith("/models"):
             await _send(w, 200, MODEL_LIST, VERSION_HEADER)
             return True
@@ -195,7 +203,9 @@ class FaultServer:
         scenario, _, tag = str(body.get("model", "ok")).partition("#")
         self.log.append(Logged(scenario, tag, time.monotonic(), body, headers))
         attempt = len([e for e in self.log if e.scenario == scenario and e.tag == tag])
-        handler = SCENARIOS.get(scenario.split(":")[0]) or CHANNELS.get(scenario)
+        handler = (
+            SCENARIOS.get(scenario.split(":")[0]) or CHANNELS.get(scenario) or PRICED.get(scenario)
+        )
         if handler is None:
             await _send(w, 404, {"error": {"message": f"unknown scenario {scenario}"}})
             return True
