@@ -207,8 +207,15 @@ def test_public_surfaces() -> None:
     from llama_index.embeddings.akile import AkileEmbedding
     from llama_index.llms.akile import Akile
 
-    assert langchain_akile.__all__ == ["AkileEmbeddings", "ChatAkile"]
-    assert llamaindex_akile.__all__ == ["Akile", "AkileEmbedding"]
+    assert langchain_akile.__all__ == [
+        "AkileCostCallbackHandler",
+        "AkileEmbeddings",
+        "ChatAkile",
+        "get_akile_cost_callback",
+    ]
+    assert llamaindex_akile.__all__ == ["Akile", "AkileCostHandler", "AkileEmbedding"]
+    assert langchain_akile.get_akile_cost_callback.__module__ == "langchain_akile.costs"
+    assert llamaindex_akile.AkileCostHandler.__module__ == "llamaindex_akile.costs"
     assert Akile is llamaindex_akile.Akile
     assert AkileEmbedding is llamaindex_akile.AkileEmbedding
     assert {"AkileSettings", "AkileError", "Gateway", "ModelNotFoundError", "list_models"} <= set(

@@ -13,13 +13,16 @@ from akile_core.extras import LANGCHAIN, import_class
 
 if TYPE_CHECKING:
     from langchain_akile.chat_models import ChatAkile
+    from langchain_akile.costs import AkileCostCallbackHandler, get_akile_cost_callback
     from langchain_akile.embeddings import AkileEmbeddings
 
-__all__ = ["AkileEmbeddings", "ChatAkile"]
+__all__ = ["AkileCostCallbackHandler", "AkileEmbeddings", "ChatAkile", "get_akile_cost_callback"]
 
 _MODULES = {
     "ChatAkile": "langchain_akile.chat_models",
     "AkileEmbeddings": "langchain_akile.embeddings",
+    "AkileCostCallbackHandler": "langchain_akile.costs",
+    "get_akile_cost_callback": "langchain_akile.costs",
 }
 
 

@@ -7,7 +7,7 @@ LangSmith, LangGraph) reads ChatAkile's results unchanged.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
@@ -15,6 +15,11 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from akile_core import Completion, StreamState
 from akile_core.response import usage_to_wire
 from langchain_akile._convert import PROVIDER, from_wire_choice, to_usage_metadata
+
+if TYPE_CHECKING:
+    from akile_core.pricing import CallCost
+
+_Result = TypeVar("_Result", ChatResult, ChatGenerationChunk)
 
 
 def to_chat_result(completion: Completion) -> ChatResult:
@@ -49,6 +54,28 @@ def to_chat_result(completion: Completion) -> ChatResult:
     return ChatResult(generations=generations, llm_output=llm_output)
 
 
+def combine_llm_outputs(model: str, llm_outputs: list[dict[str, Any] | None]) -> dict[str, Any]:
+    """One ``llm_output`` for a ``generate`` over several prompts: usage and costs summed."""
+    token_usage: dict[str, Any] = {}
+    combined: dict[str, Any] = {"model_name": model, "model_provider": PROVIDER}
+    costs = []
+    for output in llm_outputs:
+        if not output:
+            continue
+        if output.get("token_usage"):
+            add_counts(token_usage, output["token_usage"])
+        for key in ("model_name", "system_fingerprint"):
+            if output.get(key):
+                combined[key] = output[key]
+        if "cost" in output:
+            costs.append(output["cost"])
+    if token_usage:
+        combined["token_usage"] = token_usage
+    if costs:
+        combined["cost"] = add_costs(costs)
+    return combined
+
+
 def add_counts(total: dict[str, Any], more: Mapping[str, Any]) -> dict[str, Any]:
     """Sum two OpenAI-style usage dicts, nested details included."""
     for key, value in more.items():
@@ -57,6 +84,18 @@ def add_counts(total: dict[str, Any], more: Mapping[str, Any]) -> dict[str, Any]
         elif isinstance(value, int) and not isinstance(value, bool):
             total[key] = total.get(key, 0) + value
     return total
+
+
+def add_costs(costs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The cost of several calls (``generate`` over several prompts): unknown if one is."""
+    unknown = next((cost for cost in costs if cost.get("quota") is None), None)
+    if unknown is not None:
+        return unknown
+    return {
+        **costs[0],
+        "quota": sum(int(cost["quota"]) for cost in costs),
+        "usd": sum(float(cost["usd"]) for cost in costs),
+    }
 
 
 def _response_metadata(
@@ -97,3 +136,18 @@ def final_chunk(state: StreamState) -> ChatGenerationChunk:
     return ChatGenerationChunk(
         message=message, generation_info={"finish_reason": state.finish_reason}
     )
+
+
+def with_cost(result: _Result, cost: CallCost) -> _Result:
+    """``result`` with the call's cost in ``response_metadata["cost"]`` (and ``llm_output``).
+
+    A stream's cost rides on its closing chunk only, as its usage does.
+    """
+    priced = cost.as_dict()
+    if isinstance(result, ChatGenerationChunk):
+        result.message.response_metadata["cost"] = priced
+        return result
+    for generation in result.generations:
+        generation.message.response_metadata["cost"] = priced
+    result.llm_output = {**(result.llm_output or {}), "cost": priced}
+    return result

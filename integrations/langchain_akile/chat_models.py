@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
 from akile_core import API_KEY_ENV, Gateway, StreamState
-from akile_core.config import construct_checked
+from akile_core.config import construct_checked, track_cost_default
 from akile_core.connection import connect, fields_of
 from akile_core.request import build_body, split_request_options
 from akile_core.tokens import chars_per_token_for, estimate_message_tokens, estimate_text_tokens
@@ -45,8 +45,17 @@ from langchain_akile._convert import (
     to_wire_tools,
 )
 from langchain_akile._fields import ApiKey, BaseUrl, HttpAsyncClient, HttpClient, Proxy
-from langchain_akile._results import add_counts, final_chunk, to_chat_result, to_generation_chunk
+from langchain_akile._results import (
+    combine_llm_outputs,
+    final_chunk,
+    to_chat_result,
+    to_generation_chunk,
+    with_cost,
+)
 from langchain_akile.errors import LANGCHAIN_ERRORS
+
+if typing.TYPE_CHECKING:
+    from akile_core.account import CostMeter
 
 # Fields that are request parameters, sent under the same name when set.
 _PARAM_FIELDS = (
@@ -144,8 +153,14 @@ class ChatAkile(BaseChatModel):
     """Your own ``httpx.Client`` for sync calls."""
     http_async_client: HttpAsyncClient
     """Your own ``httpx.AsyncClient`` for async calls."""
+    track_cost: bool | None = None
+    """Price each call from the gateway's own price list into ``response_metadata["cost"]``
+    (unset: ``AKILE_TRACK_COST``); the list is read once, on the first call."""
+    pricing_group: str | None = None
+    """The key's group (分组) for prices; default ``AKILE_GROUP``, else ``default``."""
 
     _gateway: Gateway = PrivateAttr()
+    _meter: CostMeter | None = PrivateAttr(default=None)
 
     def __init__(self, **kwargs: Any) -> None:
         construct_checked(super().__init__, type(self), kwargs, body_field="model_kwargs")
@@ -158,6 +173,10 @@ class ChatAkile(BaseChatModel):
             drop_unsupported_params=self.drop_unsupported_params,
             discover_families=self.discover_families,
         )
+        if self.track_cost or (self.track_cost is None and track_cost_default()):
+            from akile_core.account import CostMeter  # only for those who price their calls
+
+            self._meter = CostMeter(self._gateway, self.pricing_group)
         return self
 
     def _resolve_model_profile(self) -> ModelProfile | None:
@@ -245,20 +264,8 @@ class ChatAkile(BaseChatModel):
         )
 
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None]) -> dict[str, Any]:
-        """One ``llm_output`` for a ``generate`` over several prompts: usage summed."""
-        token_usage: dict[str, Any] = {}
-        combined: dict[str, Any] = {"model_name": self.model, "model_provider": PROVIDER}
-        for output in llm_outputs:
-            if not output:
-                continue
-            if output.get("token_usage"):
-                add_counts(token_usage, output["token_usage"])
-            for key in ("model_name", "system_fingerprint"):
-                if output.get(key):
-                    combined[key] = output[key]
-        if token_usage:
-            combined["token_usage"] = token_usage
-        return combined
+        """One ``llm_output`` for a ``generate`` over several prompts: usage and costs summed."""
+        return combine_llm_outputs(self.model, llm_outputs)
 
     def list_models(self) -> list[str]:
         """Model names this key may use (``GET /v1/models``); the console's channel page lists the same."""
@@ -304,7 +311,12 @@ class ChatAkile(BaseChatModel):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         body, options = self._request(messages, stop, stream=False, **kwargs)
-        return to_chat_result(self._gateway.complete(body, options))
+        completion = self._gateway.complete(body, options)
+        if self._meter is None:
+            return to_chat_result(completion)
+        return with_cost(
+            to_chat_result(completion), self._meter.cost(body["model"], completion.usage)
+        )
 
     async def _agenerate(
         self,
@@ -316,7 +328,11 @@ class ChatAkile(BaseChatModel):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         body, options = self._request(messages, stop, stream=False, **kwargs)
-        return to_chat_result(await self._gateway.acomplete(body, options))
+        completion = await self._gateway.acomplete(body, options)
+        if self._meter is None:
+            return to_chat_result(completion)
+        cost = await self._meter.acost(body["model"], completion.usage)
+        return with_cost(to_chat_result(completion), cost)
 
     def _stream(
         self,
@@ -333,6 +349,8 @@ class ChatAkile(BaseChatModel):
                 run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
         last = final_chunk(state)
+        if self._meter is not None:
+            with_cost(last, self._meter.cost(body["model"], state.usage))
         if run_manager:
             run_manager.on_llm_new_token("", chunk=last)
         yield last
@@ -352,6 +370,8 @@ class ChatAkile(BaseChatModel):
                 await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
         last = final_chunk(state)
+        if self._meter is not None:
+            with_cost(last, await self._meter.acost(body["model"], state.usage))
         if run_manager:
             await run_manager.on_llm_new_token("", chunk=last)
         yield last

@@ -12,11 +12,16 @@ from akile_core.extras import LLAMAINDEX, import_class
 
 if TYPE_CHECKING:
     from llamaindex_akile.base import Akile
+    from llamaindex_akile.costs import AkileCostHandler
     from llamaindex_akile.embeddings import AkileEmbedding
 
-__all__ = ["Akile", "AkileEmbedding"]
+__all__ = ["Akile", "AkileCostHandler", "AkileEmbedding"]
 
-_MODULES = {"Akile": "llamaindex_akile.base", "AkileEmbedding": "llamaindex_akile.embeddings"}
+_MODULES = {
+    "Akile": "llamaindex_akile.base",
+    "AkileEmbedding": "llamaindex_akile.embeddings",
+    "AkileCostHandler": "llamaindex_akile.costs",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -29,7 +29,7 @@ from llama_index.core.llms.llm import ToolSelection
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
-from akile_core.config import construct_checked
+from akile_core.config import construct_checked, track_cost_default
 from akile_core.connection import connect, fields_of
 from akile_core.request import build_body, split_request_options
 from llamaindex_akile._convert import (
@@ -44,7 +44,9 @@ from llamaindex_akile._response import StreamView, to_chat_response
 if TYPE_CHECKING:
     from llama_index.core.tools import BaseTool
 
+    from akile_core.account import CostMeter
     from akile_core.profiles import ModelSpec
+    from akile_core.response import Usage
 
 DEFAULT_CONTEXT_WINDOW = 128_000
 DEFAULT_NUM_OUTPUT = 4_096
@@ -147,8 +149,19 @@ class Akile(FunctionCallingLLM):
     proxy: Proxy
     http_client: HttpClient
     http_async_client: HttpAsyncClient
+    track_cost: bool | None = Field(
+        default=None,
+        description=(
+            "Price each call from the gateway's own price list into "
+            "additional_kwargs['cost'] (unset: AKILE_TRACK_COST); read once, on the first call."
+        ),
+    )
+    pricing_group: str | None = Field(
+        default=None, description="The key's group (分组) for prices; AKILE_GROUP, else default."
+    )
 
     _gateway: Gateway = PrivateAttr()
+    _meter: CostMeter | None = PrivateAttr(default=None)
 
     def __init__(self, **kwargs: Any) -> None:
         construct_checked(
@@ -168,6 +181,10 @@ class Akile(FunctionCallingLLM):
         )
         if self._gateway.settings is not None:
             self.base_url = self._gateway.settings.base_url
+        if self.track_cost or (self.track_cost is None and track_cost_default()):
+            from akile_core.account import CostMeter  # only for those who price their calls
+
+            self._meter = CostMeter(self._gateway, self.pricing_group)
         return self
 
     @classmethod
@@ -229,11 +246,19 @@ class Akile(FunctionCallingLLM):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, options = self._request(messages, stream=False, **kwargs)
-        return to_chat_response(self._gateway.complete(body, options))
+        completion = self._gateway.complete(body, options)
+        response = to_chat_response(completion)
+        if self._meter is not None:
+            response.additional_kwargs["cost"] = self._cost(body, completion.usage)
+        return response
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, options = self._request(messages, stream=False, **kwargs)
-        return to_chat_response(await self._gateway.acomplete(body, options))
+        completion = await self._gateway.acomplete(body, options)
+        response = to_chat_response(completion)
+        if self._meter is not None:
+            response.additional_kwargs["cost"] = await self._acost(body, completion.usage)
+        return response
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         body, options = self._request(messages, stream=True, **kwargs)
@@ -242,7 +267,10 @@ class Akile(FunctionCallingLLM):
             view = StreamView()
             for delta in self._gateway.stream(body, view.state, options):
                 yield view.update(delta)
-            yield view.final()
+            last = view.final()
+            if self._meter is not None:
+                last.additional_kwargs["cost"] = self._cost(body, view.state.usage)
+            yield last
 
         return responses()
 
@@ -255,9 +283,20 @@ class Akile(FunctionCallingLLM):
             view = StreamView()
             async for delta in self._gateway.astream(body, view.state, options):
                 yield view.update(delta)
-            yield view.final()
+            last = view.final()
+            if self._meter is not None:
+                last.additional_kwargs["cost"] = await self._acost(body, view.state.usage)
+            yield last
 
         return responses()
+
+    def _cost(self, body: dict[str, Any], usage: Usage | None) -> dict[str, Any]:
+        assert self._meter is not None
+        return self._meter.cost(str(body["model"]), usage).as_dict()
+
+    async def _acost(self, body: dict[str, Any], usage: Usage | None) -> dict[str, Any]:
+        assert self._meter is not None
+        return (await self._meter.acost(str(body["model"]), usage)).as_dict()
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
