@@ -27,7 +27,7 @@ from akile_cli.probes import (
     probes,
     read,
 )
-from akile_cli.terminal import Terminal, table
+from akile_cli.terminal import Terminal, dollars, table
 
 VERSION_HEADER = "x-new-api-version"
 STATUS_STYLE = {
@@ -80,6 +80,7 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
         family if isinstance(types, list) else None,
     )
     spent = spending(outcomes, time.monotonic() - started)
+    spent.update(probe_cost(gateway, args.model, outcomes))
     saved_to = None
     if args.save:
         from akile_core.saved_profiles import save_facts
@@ -161,6 +162,28 @@ def spending(outcomes: Sequence[Outcome], seconds: float) -> dict[str, Any]:
     }
 
 
+def probe_cost(gateway: Any, model: str, outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """What the probes cost in US dollars, priced from the gateway's own price list.
+
+    A probe that failed is not charged (new-api refunds what it reserved for a failed call).
+    """
+    from akile_core.account import CostMeter
+
+    meter = CostMeter(gateway)
+    costs = [meter.cost(model, o.usage) for o in outcomes if o.error is None]
+    known = [c for c in costs if c.known]
+    unknown = [c for c in costs if not c.known]
+    if not known and unknown:
+        return {"usd": None, "quota": None, "cost_unknown": unknown[0].reason}
+    return {
+        "usd": sum(c.usd or 0.0 for c in known),
+        "quota": sum(c.quota or 0 for c in known),
+        "group": meter.group,
+        "unpriced": len(unknown),
+        "cost_unknown": unknown[0].reason if unknown else None,
+    }
+
+
 def show(report: dict[str, Any], findings: Sequence[Finding], term: Terminal) -> None:
     """The human-readable report."""
     version = report["gateway_version"] or f"no {VERSION_HEADER} header (not new-api, or older)"
@@ -183,6 +206,19 @@ def show(report: dict[str, Any], findings: Sequence[Finding], term: Terminal) ->
         + (f" ({spent['without_usage']} without usage)" if spent["without_usage"] else "")
         + f", {spent['seconds']} s"
     )
+    if spent["usd"] is not None:
+        uncounted = (
+            f"; {spent['unpriced']} answers not counted: {spent['cost_unknown']}"
+            if spent["unpriced"]
+            else ""
+        )
+        term.print(
+            f"cost: {'at least ' if uncounted else ''}{dollars(spent['usd'])} "
+            f"({spent['quota']:,} quota, group {spent['group']!r}), priced from the "
+            f"gateway's /api/pricing{uncounted}"
+        )
+    else:
+        term.print(f"cost: unknown: {spent['cost_unknown']}")
     facts = report["facts"]
     shown = ", ".join(f"{k}={v!r}" for k, v in facts.items()) or "nothing new"
     if report["saved_to"]:

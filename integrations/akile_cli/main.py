@@ -28,6 +28,7 @@ COMMANDS = {
     "models": "akile_cli.models_command",
     "chat": "akile_cli.chat",
     "doctor": "akile_cli.doctor",
+    "balance": "akile_cli.balance",
 }
 
 EPILOG = """\
@@ -42,6 +43,7 @@ exit codes:
   130  interrupted
 
 environment: AKILE_API_KEY, AKILE_BASE_URL (default https://aigateway.akile.ai/v1),
+AKILE_GROUP (the key's group for prices), AKILE_QUOTA_PER_UNIT (quota per US dollar),
 AKILE_PROFILES_FILE (where `akile doctor --save` writes; default ~/.config/akile/profiles.json),
 NO_COLOR."""
 
@@ -69,6 +71,24 @@ def parser() -> argparse.ArgumentParser:
         help="the models your key may use, with what the model table knows of them",
     )
     models.add_argument("--json", action="store_true", help="machine-readable output")
+    models.add_argument(
+        "--prices",
+        action="store_true",
+        help="each model's price for your key's group, from the gateway's price list",
+    )
+    models.add_argument(
+        "--group", help="the key's group (分组) for --prices (default: AKILE_GROUP, else default)"
+    )
+
+    balance = commands.add_parser(
+        "balance",
+        parents=[common],
+        help="what is left on your key: granted, used, available, expiry",
+        description="Reads the gateway's /api/usage/token/ (new-api), else the OpenAI-legacy "
+        "/v1/dashboard/billing endpoints, and prints the key's quota in quota units and US "
+        "dollars.",
+    )
+    balance.add_argument("--json", action="store_true", help="machine-readable output")
 
     chat = commands.add_parser(
         "chat",

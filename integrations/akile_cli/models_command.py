@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from akile_cli.common import EXIT_OK, settings
-from akile_cli.terminal import Terminal, table, thousands
+from akile_cli.terminal import Terminal, dollars, table, thousands
 
 HEADERS = (
     "MODEL",
@@ -23,12 +23,25 @@ HEADERS = (
 )
 
 
+PRICE_HEADERS = (
+    "MODEL",
+    "INPUT $/M",
+    "OUTPUT $/M",
+    "CACHE READ $/M",
+    "CACHE WRITE $/M",
+    "PER CALL",
+)
+
+
 def run(args: argparse.Namespace, term: Terminal) -> int:
     """List the models; return the exit code."""
     from akile_core import Gateway
 
-    entries = Gateway(settings(args)).models()  # also learns each model's family
+    gateway = Gateway(settings(args))
+    entries = gateway.models()  # also learns each model's family
     described = [describe(entry) for entry in entries]
+    if args.prices:
+        return _prices(gateway, described, args, term)
     if args.json:
         term.print(json.dumps(described, indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -102,4 +115,56 @@ def _row(described: Mapping[str, Any]) -> list[str]:
         reasoning,
         profile["structured_output"] or "-",
         str(described["profile_source"]),
+    ]
+
+
+def _prices(
+    gateway: Any, described: list[dict[str, Any]], args: argparse.Namespace, term: Terminal
+) -> int:
+    """The listed models' prices for the key's group, from the gateway's price list."""
+    from dataclasses import asdict
+
+    from akile_core.account import read_price_list
+    from akile_core.config import default_group
+    from akile_core.pricing import PricingError, unit_prices
+
+    prices = read_price_list(gateway)
+    group = args.group or default_group()
+    rows, missing = [], []
+    for entry in described:
+        try:
+            entry["prices"] = asdict(unit_prices(prices, entry["id"], group))
+        except PricingError:
+            entry["prices"] = None
+            missing.append(entry["id"])
+        rows.append(_price_row(entry["id"], entry["prices"]))
+    if args.json:
+        term.print(json.dumps(described, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    lines = table(PRICE_HEADERS, rows)
+    term.print(term.paint(lines[0], "bold"))
+    for line in lines[1:]:
+        term.print(line)
+    note = (
+        f"\nUS dollars for the group {group!r} (ratio {prices.group_ratios.get(group, '?')}; "
+        f"--group or AKILE_GROUP to change), from the gateway's /api/pricing; "
+        f"{prices.quota_per_unit:,.0f} quota = $1."
+    )
+    if missing:
+        note += (
+            f" Without a price on this gateway (their cost shows as unknown): {', '.join(missing)}."
+        )
+    term.print(term.paint(note, "dim"))
+    return EXIT_OK
+
+
+def _price_row(model: str, prices: Mapping[str, Any] | None) -> list[str]:
+    if prices is None:
+        return [model, *["-"] * 5]
+    if prices["per_call"] is not None:
+        return [model, *["-"] * 4, dollars(prices["per_call"])]
+    return [
+        model,
+        *(dollars(prices[key]) for key in ("input", "output", "cache_read", "cache_write")),
+        "-",
     ]

@@ -96,3 +96,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 def thousands(value: int | None) -> str:
     """``1,000,000``, or ``-`` when unknown."""
     return "-" if value is None else f"{value:,}"
+
+
+def dollars(usd: float) -> str:
+    """``$7.50``, ``$0.006``, ``$1,234.50``: up to six decimals, at least two."""
+    whole, _, cents = f"{usd:,.6f}".partition(".")
+    return f"${whole}.{cents.rstrip('0').ljust(2, '0')}"

@@ -71,6 +71,8 @@ def test_doctor_reports_what_a_claude_channel_does(fault_server: FaultServer) ->
     spent = report["spent"]
     assert spent["without_usage"] == 1  # the rejected request
     assert spent["prompt_tokens"] == 5 * (spent["requests"] - 1)  # the server counts 5 each
+    # the fault server's price list has no claude-sonnet-4-5: the cost is unknown, and says why
+    assert spent["usd"] is None and "not in the gateway's price list" in spent["cost_unknown"]
     assert report["saved_to"] is None
 
 

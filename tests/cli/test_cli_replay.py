@@ -57,6 +57,12 @@ def test_doctor_on_a_recorded_server(cassette: Path, record_mode: str) -> None:
         assert report["facts"]["temperature_with_top_p"] is True
         assert "image" not in report["facts"]["inputs"]
         assert report["listed"] is True
+        # llama.cpp has no price list (404 on /api/pricing): the cost is unknown, and says why
+        assert report["spent"]["usd"] is None
+        assert "does not serve /api/pricing" in report["spent"]["cost_unknown"]
+    else:
+        # a new-api gateway publishes its prices: the probes' cost is known
+        assert report["spent"]["usd"] is not None
 
     # The same probes again, as a person reads them (replayed from what was just used).
     run = replayed(cassette, "none", "doctor", "-m", TEST_MODEL)
@@ -69,6 +75,7 @@ def test_doctor_on_a_recorded_server(cassette: Path, record_mode: str) -> None:
     table = lines[lines.index(next(line for line in lines if line.startswith("PROBE"))) :]
     assert table[1].split()[:3] == ["chat", "(non-stream)", "ok"]
     assert any(line.startswith("spent: 22 requests, ") for line in lines)
+    assert any(line.startswith("cost: ") for line in lines)
     assert any(
         line.startswith("--save would record: structured_output='json_schema'") for line in lines
     )
