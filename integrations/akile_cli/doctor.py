@@ -50,7 +50,8 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
     from akile_core.thinking import thinking_switch
 
     config = settings(args, max_retries=0)  # a probe's failure is a finding, not worth a retry
-    gateway = Gateway(config, policy=RequestPolicy(family_rules=False))
+    # The probes are of chat completions; /v1/messages is probed on its own (messages_probe).
+    gateway = Gateway(config, policy=RequestPolicy(family_rules=False), endpoint="chat_completions")
     term.progress(f"akile doctor: reading {config.base_url}/models ...")
     version, listing = read_listing(gateway)
     listed = next((e for e in listing if str(e.get("id")) == args.model), None)

@@ -21,11 +21,20 @@ from akile_core.stream import Delta, StreamState
 class ChatCompletionsWire:
     """OpenAI's chat completions, as new-api serves them for every family."""
 
+    name = "chat_completions"
     path = "/chat/completions"
 
     def request_body(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The body to send: the adapters already build this wire's shape."""
-        return body
+        """The body to send: the adapters build this wire's shape, less thinking blocks.
+
+        Claude's signed thinking blocks on assistant turns go only over ``/v1/messages``: an
+        OpenAI-compatible upstream may refuse a field it does not know.
+        """
+        messages = body.get("messages")
+        if not messages or not any("thinking_blocks" in m for m in messages):
+            return body
+        kept = [{k: v for k, v in m.items() if k != "thinking_blocks"} for m in messages]
+        return {**body, "messages": kept}
 
     def completion(
         self, data: object, errors: RequestErrors, answer_tool: str | None = None

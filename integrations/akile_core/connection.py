@@ -18,6 +18,7 @@ from akile_core.config import AkileSettings
 from akile_core.errors import AkileConfigError, ErrorClasses
 from akile_core.gateway import Gateway
 from akile_core.policy import RequestPolicy
+from akile_core.wires import check_endpoint, default_endpoint
 
 
 class ConnectionFields(TypedDict):
@@ -94,6 +95,7 @@ def connect(
     error_classes: ErrorClasses | None = None,
     drop_unsupported_params: bool = False,
     discover_families: bool = False,
+    endpoint: str | None = None,
 ) -> Gateway:
     """Build the gateway for an adapter's fields, checking them first.
 
@@ -133,6 +135,7 @@ def connect(
         error_classes=error_classes,
         policy=RequestPolicy(drop_unsupported_params=drop_unsupported_params),
         discover_families=discover_families,
+        endpoint=check_endpoint(endpoint or default_endpoint()),
     )
 
 

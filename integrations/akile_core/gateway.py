@@ -13,27 +13,36 @@ is built from an adapter's fields is ``akile_core.connection``'s.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
 
 from akile_core.answer_tool import answer_tool_in
-from akile_core.chat_wire import CHAT_COMPLETIONS, ChatCompletionsWire
+from akile_core.chat_wire import CHAT_COMPLETIONS
 from akile_core.client import get_async_client, get_client, guard_prebuilt
 from akile_core.config import AkileSettings
 from akile_core.error_bodies import request_id_in_headers
-from akile_core.error_mapping import RequestErrors, raise_reported_error
-from akile_core.errors import AkileError, BadRequestError, ErrorClasses, UnsupportedParameterError
+from akile_core.error_mapping import RequestErrors
+from akile_core.errors import AkileAPIError, AkileError, ErrorClasses, UnsupportedParameterError
 from akile_core.families import learn_families
+from akile_core.messages_wire import MESSAGES
 from akile_core.model_listing import listed_models, model_ids
 from akile_core.policy import RequestPolicy, asked_for_tool, family_for
+from akile_core.request import request_options_of
 from akile_core.response import Completion, ToolCall
 from akile_core.sse import AsyncEventStream, EventStream
 from akile_core.stream import Delta, StreamState
+from akile_core.wires import (
+    Endpoint,
+    Wire,
+    check_endpoint,
+    could_use_messages,
+    falls_back,
+    wire_for,
+)
 
 if TYPE_CHECKING:
     from akile_core.embeddings import EmbeddingOptions
@@ -62,6 +71,8 @@ class Gateway:
         discover_families: before the first request, read ``GET /v1/models`` once per
             configuration and process to learn which converter serves each model
             (``akile_core.families``); if the listing fails, names decide.
+        endpoint: ``auto`` sends Claude models over ``/v1/messages`` where the gateway offers
+            it (``akile_core.wires``); ``messages`` or ``chat_completions`` forces one.
     """
 
     def __init__(
@@ -73,6 +84,7 @@ class Gateway:
         error_classes: ErrorClasses | None = None,
         policy: RequestPolicy | None = None,
         discover_families: bool = False,
+        endpoint: Endpoint = "auto",
     ) -> None:
         if settings is None and client is None and async_client is None:
             raise ValueError("Gateway needs settings or a prebuilt client.")
@@ -88,7 +100,7 @@ class Gateway:
         self.error_classes = error_classes
         self.policy = policy or RequestPolicy()
         self.discover_families = discover_families
-        self.wire: ChatCompletionsWire = CHAT_COMPLETIONS
+        self.endpoint = check_endpoint(endpoint)
 
     @property
     def configuration(self) -> object:
@@ -125,47 +137,25 @@ class Gateway:
         self, body: dict[str, Any], request_options: Mapping[str, Any] | None = None
     ) -> Completion:
         """Send a non-streamed request and parse the answer."""
-        self._discover()
-        sent, body = body, self.policy.prepare(body)
-        while True:
-            errors = self._errors(body)
-            try:
-                with errors.mapped():
-                    data = self.client().post(
-                        self.wire.path,
-                        cast_to=object,
-                        body=self.wire.request_body(body),
-                        options=_options(request_options),
-                    )
-                    completion = self.wire.completion(data, errors, answer_tool_in(body))
-                break
-            except UnsupportedParameterError as err:
-                body = self.policy.after_rejection(body, err)
-        self._check_asked_for(lambda: completion.choices[0].tool_calls, sent, body, errors)
-        return completion
+        wire = self._wire(body)
+        try:
+            return self._complete(wire, body, request_options)
+        except AkileAPIError as err:
+            if not falls_back(self.endpoint, wire, err, self._configuration):
+                raise
+        return self._complete(CHAT_COMPLETIONS, body, request_options)
 
     async def acomplete(
         self, body: dict[str, Any], request_options: Mapping[str, Any] | None = None
     ) -> Completion:
         """Async :meth:`complete`."""
-        await self._adiscover()
-        sent, body = body, self.policy.prepare(body)
-        while True:
-            errors = self._errors(body)
-            try:
-                with errors.mapped():
-                    data = await (await self.async_client()).post(
-                        self.wire.path,
-                        cast_to=object,
-                        body=self.wire.request_body(body),
-                        options=_options(request_options),
-                    )
-                    completion = self.wire.completion(data, errors, answer_tool_in(body))
-                break
-            except UnsupportedParameterError as err:
-                body = self.policy.after_rejection(body, err)
-        self._check_asked_for(lambda: completion.choices[0].tool_calls, sent, body, errors)
-        return completion
+        wire = await self._awire(body)
+        try:
+            return await self._acomplete(wire, body, request_options)
+        except AkileAPIError as err:
+            if not falls_back(self.endpoint, wire, err, self._configuration):
+                raise
+        return await self._acomplete(CHAT_COMPLETIONS, body, request_options)
 
     def stream(
         self,
@@ -174,32 +164,23 @@ class Gateway:
         request_options: Mapping[str, Any] | None = None,
     ) -> Iterator[Delta]:
         """Send a streamed request; yield each delta; fill ``state``; raise if cut short."""
-        self._discover()
-        sent, body = body, self.policy.prepare(body)
-        while True:
-            errors = self._errors(body)
-            try:
-                with errors.mapped():
-                    events = self.client().post(
-                        self.wire.path,
-                        cast_to=object,
-                        body=self.wire.request_body(body),
-                        options=_options(request_options),
-                        stream=True,
-                        stream_cls=EventStream,
-                    )
-                break
-            except UnsupportedParameterError as err:
-                body = self.policy.after_rejection(body, err)
-        self.wire.start_stream(state, family_for(str(body.get("model"))), answer_tool_in(body))
+        sent, wire = body, self._wire(body)
+        try:
+            events, body, errors = self._open(wire, sent, request_options)
+        except AkileAPIError as err:
+            if not falls_back(self.endpoint, wire, err, self._configuration):
+                raise
+            wire = CHAT_COMPLETIONS
+            events, body, errors = self._open(wire, sent, request_options)
+        wire.start_stream(state, family_for(str(body.get("model"))), answer_tool_in(body))
         errors = errors.with_request_id(request_id_in_headers(events.response.headers))
         with errors.mapped(), events:
             for event in events:
-                delta = self.wire.delta(event, state, errors)
+                delta = wire.delta(event, state, errors)
                 if delta is not None:
                     yield delta
             state.check_complete()
-        self._check_asked_for(state.tool_calls.calls, sent, body, errors)
+        self._check_asked_for(wire, state.tool_calls.calls, sent, body, errors)
 
     async def astream(
         self,
@@ -208,33 +189,108 @@ class Gateway:
         request_options: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[Delta]:
         """Async :meth:`stream`."""
-        await self._adiscover()
-        sent, body = body, self.policy.prepare(body)
-        while True:
-            errors = self._errors(body)
-            try:
-                with errors.mapped():
-                    events = await (await self.async_client()).post(
-                        self.wire.path,
-                        cast_to=object,
-                        body=self.wire.request_body(body),
-                        options=_options(request_options),
-                        stream=True,
-                        stream_cls=AsyncEventStream,
-                    )
-                break
-            except UnsupportedParameterError as err:
-                body = self.policy.after_rejection(body, err)
-        self.wire.start_stream(state, family_for(str(body.get("model"))), answer_tool_in(body))
+        sent, wire = body, await self._awire(body)
+        try:
+            events, body, errors = await self._aopen(wire, sent, request_options)
+        except AkileAPIError as err:
+            if not falls_back(self.endpoint, wire, err, self._configuration):
+                raise
+            wire = CHAT_COMPLETIONS
+            events, body, errors = await self._aopen(wire, sent, request_options)
+        wire.start_stream(state, family_for(str(body.get("model"))), answer_tool_in(body))
         errors = errors.with_request_id(request_id_in_headers(events.response.headers))
         with errors.mapped():
             async with events:
                 async for event in events:
-                    delta = self.wire.delta(event, state, errors)
+                    delta = wire.delta(event, state, errors)
                     if delta is not None:
                         yield delta
             state.check_complete()
-        self._check_asked_for(state.tool_calls.calls, sent, body, errors)
+        self._check_asked_for(wire, state.tool_calls.calls, sent, body, errors)
+
+    def _complete(
+        self, wire: Wire, sent: dict[str, Any], request_options: Mapping[str, Any] | None
+    ) -> Completion:
+        body = self.policy.prepare(sent, native_claude=wire is MESSAGES)
+        while True:
+            errors = self.errors_for(body)
+            try:
+                with errors.mapped():
+                    data = self.client().post(
+                        wire.path,
+                        cast_to=object,
+                        body=wire.request_body(body),
+                        options=request_options_of(request_options),
+                    )
+                    completion = wire.completion(data, errors, answer_tool_in(body))
+                break
+            except UnsupportedParameterError as err:
+                body = self.policy.after_rejection(body, err)
+        self._check_asked_for(wire, lambda: completion.choices[0].tool_calls, sent, body, errors)
+        return completion
+
+    async def _acomplete(
+        self, wire: Wire, sent: dict[str, Any], request_options: Mapping[str, Any] | None
+    ) -> Completion:
+        body = self.policy.prepare(sent, native_claude=wire is MESSAGES)
+        while True:
+            errors = self.errors_for(body)
+            try:
+                with errors.mapped():
+                    data = await (await self.async_client()).post(
+                        wire.path,
+                        cast_to=object,
+                        body=wire.request_body(body),
+                        options=request_options_of(request_options),
+                    )
+                    completion = wire.completion(data, errors, answer_tool_in(body))
+                break
+            except UnsupportedParameterError as err:
+                body = self.policy.after_rejection(body, err)
+        self._check_asked_for(wire, lambda: completion.choices[0].tool_calls, sent, body, errors)
+        return completion
+
+    def _open(
+        self, wire: Wire, sent: dict[str, Any], request_options: Mapping[str, Any] | None
+    ) -> tuple[EventStream, dict[str, Any], RequestErrors]:
+        """Post a streamed request: its events, the body as sent, and its errors."""
+        body = self.policy.prepare(sent, native_claude=wire is MESSAGES)
+        while True:
+            errors = self.errors_for(body)
+            try:
+                with errors.mapped():
+                    events = self.client().post(
+                        wire.path,
+                        cast_to=object,
+                        body=wire.request_body(body),
+                        options=request_options_of(request_options),
+                        stream=True,
+                        stream_cls=EventStream,
+                    )
+                return events, body, errors
+            except UnsupportedParameterError as err:
+                body = self.policy.after_rejection(body, err)
+
+    async def _aopen(
+        self, wire: Wire, sent: dict[str, Any], request_options: Mapping[str, Any] | None
+    ) -> tuple[AsyncEventStream, dict[str, Any], RequestErrors]:
+        """Async :meth:`_open`."""
+        body = self.policy.prepare(sent, native_claude=wire is MESSAGES)
+        while True:
+            errors = self.errors_for(body)
+            try:
+                with errors.mapped():
+                    events = await (await self.async_client()).post(
+                        wire.path,
+                        cast_to=object,
+                        body=wire.request_body(body),
+                        options=request_options_of(request_options),
+                        stream=True,
+                        stream_cls=AsyncEventStream,
+                    )
+                return events, body, errors
+            except UnsupportedParameterError as err:
+                body = self.policy.after_rejection(body, err)
 
     # -- embeddings --------------------------------------------------------------------------
 
@@ -244,26 +300,12 @@ class Gateway:
         options: EmbeddingOptions,
         request_options: Mapping[str, Any] | None = None,
     ) -> list[list[float]]:
-        """Embed ``texts`` in batches (by count and size); vectors come back in input order.
-
-        Batches are as large as the model takes (``akile_core.embedding_batches``); one the
-        upstream refuses as too large is split, and the rest are sized to match. The first
-        failure stops the call (the later batches are not sent).
-        """
+        """Embed ``texts`` in batches; vectors come back in input order (``embedding_calls``)."""
         # Imported on the first embedding call: chat-only users do not pay for these modules
         # at import time (the import budget in the README's Performance table).
-        from akile_core.embedding_batches import batch_limit
-        from akile_core.embeddings import batch_end, check_texts
+        from akile_core.embedding_calls import embed
 
-        check_texts(texts)
-        vectors: list[list[float]] = []
-        start = 0
-        while start < len(texts):
-            size = batch_limit(options.model, options.batch_size)
-            end = batch_end(texts, start, size, options.max_batch_chars)
-            vectors += self._embed_batch(texts[start:end], options, request_options)
-            start = end
-        return vectors
+        return embed(self, texts, options, request_options)
 
     async def aembed(
         self,
@@ -271,99 +313,10 @@ class Gateway:
         options: EmbeddingOptions,
         request_options: Mapping[str, Any] | None = None,
     ) -> list[list[float]]:
-        """Async :meth:`embed`; the batches are sent concurrently over the loop's pool.
+        """Async :meth:`embed`; the batches are sent concurrently over the loop's pool."""
+        from akile_core.embedding_calls import aembed
 
-        The first failure cancels the batches still in flight (after a 401 or a missing model
-        the others would fail the same way, and each costs a request). While a model's batch
-        size is not yet known to work in this process, the first batch goes alone, so that a
-        refusal as too large costs one request instead of one per batch.
-        """
-        from akile_core.embedding_batches import batch_limit, is_confirmed
-        from akile_core.embeddings import batch_end, check_texts
-
-        check_texts(texts)
-        vectors: list[list[float]] = []
-        start = 0
-        size = batch_limit(options.model, options.batch_size)
-        if len(texts) > size and not is_confirmed(options.model, size):
-            start = batch_end(texts, 0, size, options.max_batch_chars)
-            vectors = await self._aembed_batch(texts[:start], options, request_options)
-            size = batch_limit(options.model, options.batch_size)
-        spans: list[tuple[int, int]] = []
-        while start < len(texts):
-            end = batch_end(texts, start, size, options.max_batch_chars)
-            spans.append((start, end))
-            start = end
-        parts = await _all_or_cancel(
-            [self._aembed_batch(texts[s:e], options, request_options) for s, e in spans]
-        )
-        return vectors + [vector for part in parts for vector in part]
-
-    def _embed_batch(
-        self,
-        batch: Sequence[str],
-        options: EmbeddingOptions,
-        request_options: Mapping[str, Any] | None,
-    ) -> list[list[float]]:
-        from akile_core.embedding_batches import batch_limit, confirm, smaller_batch
-        from akile_core.embeddings import embedding_body, parse_embeddings
-
-        body = embedding_body(batch, options)
-        errors = self._errors(body, endpoint="embeddings")
-        try:
-            with errors.mapped():
-                data = self.client().post(
-                    "/embeddings", cast_to=object, body=body, options=_options(request_options)
-                )
-                data = raise_reported_error(data, errors)
-        except BadRequestError as err:
-            size = smaller_batch(err, options.model, len(batch))
-            if size is None:
-                raise
-            vectors: list[list[float]] = []
-            while len(vectors) < len(batch):
-                # Sized anew each time: a piece may teach a smaller size still.
-                size = batch_limit(options.model, options.batch_size)
-                piece = batch[len(vectors) : len(vectors) + size]
-                vectors += self._embed_batch(piece, options, request_options)
-            return vectors
-        confirm(options.model, len(batch))
-        return parse_embeddings(data, len(batch))
-
-    async def _aembed_batch(
-        self,
-        batch: Sequence[str],
-        options: EmbeddingOptions,
-        request_options: Mapping[str, Any] | None,
-    ) -> list[list[float]]:
-        """Async :meth:`_embed_batch`; the pieces of a split batch also go concurrently."""
-        from akile_core.embedding_batches import batch_limit, confirm, smaller_batch
-        from akile_core.embeddings import embedding_body, parse_embeddings
-
-        body = embedding_body(batch, options)
-        errors = self._errors(body, endpoint="embeddings")
-        try:
-            with errors.mapped():
-                data = await (await self.async_client()).post(
-                    "/embeddings", cast_to=object, body=body, options=_options(request_options)
-                )
-                data = raise_reported_error(data, errors)
-        except BadRequestError as err:
-            size = smaller_batch(err, options.model, len(batch))
-            if size is None:
-                raise
-            # The first piece alone (it may teach a smaller size still), then the rest at once.
-            first = await self._aembed_batch(batch[:size], options, request_options)
-            size = batch_limit(options.model, options.batch_size)
-            parts = await _all_or_cancel(
-                [
-                    self._aembed_batch(batch[start : start + size], options, request_options)
-                    for start in range(len(first), len(batch), size)
-                ]
-            )
-            return first + [vector for part in parts for vector in part]
-        confirm(options.model, len(batch))
-        return parse_embeddings(data, len(batch))
+        return await aembed(self, texts, options, request_options)
 
     # -- the model list ----------------------------------------------------------------------
 
@@ -389,13 +342,13 @@ class Gateway:
 
     def models_and_headers(self) -> tuple[list[dict[str, Any]], Mapping[str, str]]:
         """:meth:`models`, and the response's headers (``akile doctor`` reads the version)."""
-        with self._errors({}, endpoint="models").mapped():
+        with self.errors_for({}, endpoint="models").mapped():
             response: Any = self.client().get("/models", cast_to=object, options=_RAW)
         return _learned(response.text), response.headers
 
     async def amodels_and_headers(self) -> tuple[list[dict[str, Any]], Mapping[str, str]]:
         """Async :meth:`models_and_headers`."""
-        with self._errors({}, endpoint="models").mapped():
+        with self.errors_for({}, endpoint="models").mapped():
             client = await self.async_client()
             response: Any = await client.get("/models", cast_to=object, options=_RAW)
         return _learned(response.text), response.headers
@@ -404,6 +357,7 @@ class Gateway:
 
     def _check_asked_for(
         self,
+        wire: Wire,
         calls: Callable[[], Sequence[ToolCall]],
         sent: Mapping[str, Any],
         body: Mapping[str, Any],
@@ -415,23 +369,35 @@ class Gateway:
         """
         tool = asked_for_tool(sent, body)
         if tool is not None:
-            self.wire.check_called(calls(), tool, errors)
+            wire.check_called(calls(), tool, errors)
 
-    def _discover(self) -> None:
-        if self.discover_families and _first_discovery(self._configuration):
+    def _wire(self, body: Mapping[str, Any]) -> Wire:
+        """The wire for ``body``, reading the model list first where it could decide."""
+        model = str(body.get("model"))
+        if self._should_discover(model) and _first_discovery(self._configuration):
             try:
                 self.models()
             except AkileError as err:
                 _log.info("Model families not discovered (%s); names decide.", err)
+        return wire_for(self.endpoint, model, self._configuration)
 
-    async def _adiscover(self) -> None:
-        if self.discover_families and _first_discovery(self._configuration):
+    async def _awire(self, body: Mapping[str, Any]) -> Wire:
+        """Async :meth:`_wire`."""
+        model = str(body.get("model"))
+        if self._should_discover(model) and _first_discovery(self._configuration):
             try:
                 await self.amodels()
             except AkileError as err:
                 _log.info("Model families not discovered (%s); names decide.", err)
+        return wire_for(self.endpoint, model, self._configuration)
 
-    def _errors(self, body: Mapping[str, Any], endpoint: str = "chat") -> RequestErrors:
+    def _should_discover(self, model: str) -> bool:
+        # Only where the listing could change something: asked for, or a Claude model whose
+        # wire it decides (no extra request for any other model).
+        return self.discover_families or could_use_messages(self.endpoint, model, family_for(model))
+
+    def errors_for(self, body: Mapping[str, Any], endpoint: str = "chat") -> RequestErrors:
+        """The errors of one request with ``body`` (what they say about it)."""
         return RequestErrors(
             model=body.get("model"),
             base_url=self.base_url,
@@ -460,19 +426,3 @@ def forget_discoveries() -> None:
     """Discover families again on the next request of each configuration (for tests)."""
     with _discovered_lock:
         _discovered.clear()
-
-
-async def _all_or_cancel(calls: list[Coroutine[Any, Any, _T]]) -> list[_T]:
-    """Run ``calls`` concurrently; on the first failure cancel the rest, then raise it."""
-    tasks = [asyncio.ensure_future(call) for call in calls]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
-
-
-def _options(request_options: Mapping[str, Any] | None) -> Any:
-    return dict(request_options) if request_options else {}

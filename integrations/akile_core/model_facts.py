@@ -42,6 +42,9 @@ class ModelSpec:
     """``False`` when the channel refuses a forced tool choice because the model thinks
     (``akile doctor`` saw it); ``True`` when it takes one; ``None``: as ``akile_core.thinking``
     says of the family."""
+    messages_endpoint: bool | None = None
+    """Whether the gateway serves this Claude model on ``/v1/messages`` (``akile doctor`` saw
+    it, or you say so); ``None``: as ``/v1/models`` says (``supported_endpoint_types``)."""
 
 
 FACT_NAMES = frozenset(ModelSpec.__dataclass_fields__) - {"id"}
@@ -60,6 +63,9 @@ def check_facts(facts: Mapping[str, Any], where: str) -> dict[str, Any]:
     for key in ("reasoning_efforts", "rejected_params"):
         if key in checked:
             checked[key] = tuple(checked[key])
+    endpoint = checked.get("messages_endpoint")
+    if endpoint is not None and not isinstance(endpoint, bool):
+        raise AkileConfigError(f"{where}: messages_endpoint must be true, false or null.")
     if checked.get("family") is not None and checked["family"] not in FAMILY_NAMES:
         raise AkileConfigError(
             f"{where}: family must be one of {FAMILY_NAMES}, got {checked['family']!r}."

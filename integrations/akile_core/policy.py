@@ -49,11 +49,15 @@ class RequestPolicy:
         # instead of paying for the same 400 every time.
         self._rejected: dict[str, set[str]] = {}
 
-    def prepare(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The body as it may go out: family rules applied, remembered rejections left out."""
+    def prepare(self, body: dict[str, Any], *, native_claude: bool = False) -> dict[str, Any]:
+        """The body as it may go out: family rules applied, remembered rejections left out.
+
+        ``native_claude``: the body goes over Claude's ``/v1/messages``, where what the
+        chat-completions converter loses (``response_format``, adaptive thinking) survives.
+        """
         model = str(body.get("model"))
         if self.family_rules:
-            body = _with_rules(body, model)
+            body = _with_rules(body, model, native_claude)
         rejected = self._rejected.get(model)
         if not rejected:
             return body
@@ -111,8 +115,8 @@ def _family_rules(model: str) -> FamilyRules:
     return rules
 
 
-def _with_rules(body: dict[str, Any], model: str) -> dict[str, Any]:
-    rules = _family_rules(model)
+def _with_rules(body: dict[str, Any], model: str, native_claude: bool = False) -> dict[str, Any]:
+    rules = _rules_module().native_rules_of(model) if native_claude else _family_rules(model)
     if rules.may_change(body):
         body, changes = _rules_module().apply_rules(body, rules)
         for param, what in changes:

@@ -51,9 +51,17 @@ def check_effort(effort: object, model: str, levels: tuple[str, ...] | None) -> 
 
 
 def claude_reasoning(
-    body: Mapping[str, Any], model: str, effort: str, *, adaptive_only: bool
+    body: Mapping[str, Any], model: str, effort: str, *, adaptive_only: bool, native: bool = False
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The body for a Claude channel, and the sampling parameters left out for thinking."""
+    """The body for a Claude channel, and the sampling parameters left out for thinking.
+
+    ``native``: over ``/v1/messages``, where adaptive thinking is reachable and the effort is
+    mapped by ``akile_core.messages_request`` (which checks the level and ``max_tokens``).
+    """
+    reason = "Claude takes no sampling parameters with thinking on (reasoning_effort is set)"
+    dropped = [(p, reason) for p in ("temperature", "top_p", "top_k") if p in body]
+    if native:
+        return {k: v for k, v in body.items() if k not in {p for p, _ in dropped}}, dropped
     if adaptive_only:
         raise AkileConfigError(
             f"Model {model!r} does not take reasoning_effort through chat completions: the "
@@ -74,8 +82,6 @@ def claude_reasoning(
             f"max_tokens={max_tokens} must be larger (Anthropic answers 400 otherwise). Raise "
             "max_tokens or lower the effort."
         )
-    reason = "Claude takes no sampling parameters with thinking on (reasoning_effort is set)"
-    dropped = [(p, reason) for p in ("temperature", "top_p", "top_k") if p in body]
     out = {k: v for k, v in body.items() if k not in {p for p, _ in dropped}}
     return out, dropped
 

@@ -85,3 +85,8 @@ def _is_int(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def request_options_of(request_options: Mapping[str, Any] | None) -> Any:
+    """Per-call HTTP options (``timeout``, ``extra_headers``, ...) as the SDK takes them."""
+    return dict(request_options) if request_options else {}

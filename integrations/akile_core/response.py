@@ -45,6 +45,9 @@ class Choice:
     logprobs: Any = None
     refusal: str | None = None
     index: int = 0
+    thinking_blocks: tuple[Mapping[str, Any], ...] = ()
+    """Claude's thinking and redacted_thinking blocks, signatures included (``/v1/messages``):
+    sent back unchanged in the next request, as Anthropic checks them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,7 @@ def parse_choice(choice: Mapping[str, Any]) -> Choice:
         logprobs=choice.get("logprobs"),
         refusal=_opt_str(message.get("refusal")),
         index=int(choice.get("index") or 0),
+        thinking_blocks=tuple(message.get("thinking_blocks") or ()),
     )
 
 

@@ -33,6 +33,7 @@ fault-server channel in tests/faults/test_family_channels.py):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping
@@ -81,6 +82,9 @@ class FamilyRules:
     forced_tool_asked_for: bool = False
     """The channel refuses a forced tool while thinking and no switch is known: the tool is
     asked for with ``tool_choice="auto"`` and the answer checked (``ToolNotCalledError``)."""
+    native_claude: bool = False
+    """The body goes over Claude's ``/v1/messages``: ``json_schema`` and adaptive thinking are
+    native there (``akile_core.messages_request`` maps them); JSON mode is still emulated."""
     tools_and_effort: Literal["allowed", "refused", "none-only"] = "allowed"
     """Function tools beside ``reasoning_effort``: ``refused`` (GPT-5.4, 5.5) unless it is
     ``"none"``; ``none-only`` (GPT-5.6 and later) needs an explicit ``"none"`` with tools."""
@@ -94,7 +98,10 @@ class FamilyRules:
         ):
             return True  # tool options without tools, or an empty tool list
         if "response_format" in body and (
-            self.drops_response_format or self.refuses_json_schema or self.json_mode_needs_switch
+            self.drops_response_format
+            or self.refuses_json_schema
+            or self.json_mode_needs_switch
+            or self.native_claude
         ):
             return True
         return "tool_choice" in body and (
@@ -118,6 +125,7 @@ NO_RULES = FamilyRules()
 @on_facts_changed
 def _forget_rules() -> None:
     rules_of.cache_clear()
+    native_rules_of.cache_clear()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -127,6 +135,12 @@ def rules_of(model: str) -> FamilyRules:
     Keyed by the name alone: hashing a whole profile on every request costs more than the rules.
     """
     return rules_for(model, resolve(model))
+
+
+@functools.lru_cache(maxsize=1024)
+def native_rules_of(model: str) -> FamilyRules:
+    """The rules for a Claude model over ``/v1/messages``."""
+    return dataclasses.replace(rules_of(model), native_claude=True, drops_response_format=False)
 
 
 def rules_for(model: str, resolved: Resolved) -> FamilyRules:
@@ -231,6 +245,10 @@ def _left_out_params(body: dict[str, Any], rules: FamilyRules) -> _Stage:
 def _structured_output(body: dict[str, Any], rules: FamilyRules) -> _Stage:
     """``response_format`` the channel drops or refuses, sent as the answer tool instead."""
     response_format = body.get("response_format")
+    if rules.native_claude and isinstance(response_format, dict):
+        if response_format.get("type") == "json_object":  # Anthropic has no JSON mode
+            return with_answer_tool(body), [("response_format", _EMULATED)]
+        return body, []
     if (rules.drops_response_format and _is_structured(response_format)) or (
         rules.refuses_json_schema
         and isinstance(response_format, dict)
@@ -382,7 +400,9 @@ def _map_reasoning(
         )
     effort = check_effort(body["reasoning_effort"], model, rules.efforts)
     if rules.family == "claude":
-        return claude_reasoning(body, model, effort, adaptive_only=rules.adaptive_only)
+        return claude_reasoning(
+            body, model, effort, adaptive_only=rules.adaptive_only, native=rules.native_claude
+        )
     if rules.family == "gemini":
         return gemini_reasoning(body, model, effort), []
     return body, []

@@ -45,6 +45,9 @@ class Delta:
     reasoning: str = ""
     tool_calls: tuple[ToolCallFragment, ...] = ()
     logprobs: Any = None
+    thinking_blocks: tuple[Mapping[str, Any], ...] = ()
+    """Pieces of Claude's thinking blocks (``/v1/messages``), each with the ``index`` of its
+    block among the thinking blocks: the text, then the signature, merged by index."""
 
 
 @dataclass(slots=True)
@@ -142,6 +145,9 @@ class StreamState:
         self.chunks = 0
         self.hold_lone_newline = False
         self._held_newline = False
+        self.events: Any = None
+        """A wire's reader of its own event shapes (``MessagesWire``: the translator of
+        Anthropic events), which also says whether the stream reached its end."""
         self.answer_tool: str | None = None
         """The answer tool standing in for ``response_format`` (``akile_core.answer_tool``):
         its calls' arguments stream as text and it is never reported as a tool call."""
@@ -176,9 +182,10 @@ class StreamState:
         logprobs = choice.get("logprobs")
         if self.hold_lone_newline and (reasoning or self._held_newline):
             reasoning = self._release_newline(reasoning, content or fragments)
-        if not (content or reasoning or fragments or logprobs):
+        thinking = tuple(delta.get("thinking_blocks") or ())
+        if not (content or reasoning or fragments or logprobs or thinking):
             return None
-        return Delta(content, reasoning, fragments, logprobs)
+        return Delta(content, reasoning, fragments, logprobs, thinking)
 
     def _answer_as_text(
         self, content: str, fragments: tuple[ToolCallFragment, ...]
@@ -209,9 +216,11 @@ class StreamState:
 
     def check_complete(self) -> None:
         """Raise if the stream ended before the model finished: never pass off a cut answer."""
-        if self.finish_reason is None:
+        if self.finish_reason is None or (
+            self.events is not None and not getattr(self.events, "stopped", True)
+        ):
             raise AkileResponseError(
-                f"The stream ended after {self.chunks} chunks without a finish_reason: the "
+                f"The stream ended after {self.chunks} chunks without finishing: the "
                 "connection was closed before the model finished, so the answer is incomplete. "
                 "What to do: retry; if it keeps happening, check proxies and timeouts between "
                 "you and the gateway."

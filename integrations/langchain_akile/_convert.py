@@ -104,10 +104,38 @@ def _assistant_to_wire(message: AIMessage) -> dict[str, Any]:
     reasoning = message.additional_kwargs.get("reasoning_content")
     if isinstance(reasoning, str) and reasoning:
         wire["reasoning_content"] = reasoning
+    # Claude's thinking blocks go back unchanged (Anthropic checks their signatures), from
+    # our own messages or from ChatAnthropic histories; only /v1/messages sends them on.
+    thinking = thinking_blocks_of(message)
+    if thinking:
+        wire["thinking_blocks"] = thinking
     name = _name_of(message)
     if name:
         wire["name"] = name
     return wire
+
+
+def thinking_blocks_of(message: AIMessage) -> list[dict[str, Any]]:
+    """Claude's signed thinking blocks in ``message``.
+
+    Ours (``additional_kwargs``), Anthropic's content blocks (ChatAnthropic), or standard
+    reasoning blocks carrying a signature.
+    """
+    ours = message.additional_kwargs.get("thinking_blocks")
+    if isinstance(ours, list) and ours:
+        return [dict(block) for block in ours if isinstance(block, Mapping)]
+    found: list[dict[str, Any]] = []
+    for block in message.content if isinstance(message.content, list) else ():
+        if not isinstance(block, Mapping):
+            continue
+        if block.get("type") in ("thinking", "redacted_thinking"):
+            found.append({k: v for k, v in block.items() if k != "index"})
+        elif block.get("type") == "reasoning" and (block.get("extras") or {}).get("signature"):
+            signature = block["extras"]["signature"]
+            found.append(
+                {"type": "thinking", "thinking": block.get("reasoning", ""), "signature": signature}
+            )
+    return found
 
 
 def _tool_call_to_wire(call: Mapping[str, Any]) -> dict[str, Any]:
@@ -360,6 +388,8 @@ def from_wire_choice(choice: Choice) -> AIMessage:
         additional_kwargs["reasoning_content"] = choice.reasoning
     if choice.refusal:
         additional_kwargs["refusal"] = choice.refusal
+    if choice.thinking_blocks:
+        additional_kwargs["thinking_blocks"] = [dict(block) for block in choice.thinking_blocks]
     return AIMessage(
         content=choice.content,
         additional_kwargs=additional_kwargs,
@@ -378,7 +408,12 @@ def _raw_tool_call(call: ToolCall) -> dict[str, Any]:
 
 def from_delta(delta: Delta, message_id: str | None = None) -> AIMessageChunk:
     """One stream delta to an ``AIMessageChunk``; every chunk of a stream carries one id."""
-    additional_kwargs = {"reasoning_content": delta.reasoning} if delta.reasoning else {}
+    additional_kwargs: dict[str, Any] = (
+        {"reasoning_content": delta.reasoning} if delta.reasoning else {}
+    )
+    if delta.thinking_blocks:
+        # Pieces keyed by "index": LangChain's chunk merge joins them into whole blocks.
+        additional_kwargs["thinking_blocks"] = [dict(block) for block in delta.thinking_blocks]
     return AIMessageChunk(
         content=delta.content,
         id=message_id,

@@ -143,6 +143,10 @@ class ChatAkile(BaseChatModel):
     discover_families: bool = False
     """Read ``/v1/models`` once before the first request to learn which converter serves each
     model (``supported_endpoint_types``), for model names that do not say their family."""
+    endpoint: Literal["auto", "messages", "chat_completions"] | None = None
+    """``auto`` (unset: ``AKILE_ENDPOINT``, else ``auto``): Claude models go over the gateway's
+    ``/v1/messages`` where it offers it (caching, thinking with tools, native structured
+    output); the others force one."""
     client: Any = Field(default=None, exclude=True)
     """A prebuilt ``openai.OpenAI`` to use instead of the shared one."""
     async_client: Any = Field(default=None, exclude=True)
@@ -172,6 +176,7 @@ class ChatAkile(BaseChatModel):
             error_classes=LANGCHAIN_ERRORS,
             drop_unsupported_params=self.drop_unsupported_params,
             discover_families=self.discover_families,
+            endpoint=self.endpoint,
         )
         if self.track_cost or (self.track_cost is None and track_cost_default()):
             from akile_core.account import CostMeter  # only for those who price their calls

@@ -13,6 +13,7 @@ from typing import Any
 
 from llama_index.core.base.llms.types import (
     AudioBlock,
+    CachePoint,
     ChatMessage,
     DocumentBlock,
     ImageBlock,
@@ -86,7 +87,32 @@ def _assistant_to_wire(message: ChatMessage) -> dict[str, Any]:
     reasoning = "".join(b.content or "" for b in message.blocks if isinstance(b, ThinkingBlock))
     if reasoning:
         wire["reasoning_content"] = reasoning
+    # Claude's signed thinking blocks go back unchanged (only /v1/messages sends them on).
+    signed = [
+        to_thinking_block(b)
+        for b in message.blocks
+        if isinstance(b, ThinkingBlock) and _is_signed(b.additional_information)
+    ]
+    if signed:
+        wire["thinking_blocks"] = signed
     return wire
+
+
+def _is_signed(information: Mapping[str, Any]) -> bool:
+    return bool(information.get("signature")) or information.get("type") == "redacted_thinking"
+
+
+def to_thinking_block(block: ThinkingBlock) -> dict[str, Any]:
+    """A ``ThinkingBlock`` as Claude's block.
+
+    Its text, and what ``additional_information`` keeps (``signature``, or a redacted block's
+    ``data``), as llama-index-llms-anthropic does.
+    """
+    information = dict(block.additional_information)
+    kind = information.pop("type", "thinking")
+    if kind == "redacted_thinking":
+        return {"type": kind, **information}
+    return {"type": kind, "thinking": block.content or "", **information}
 
 
 def _tool_call_to_wire(call_id: str | None, name: str | None, kwargs: Any) -> dict[str, Any]:
@@ -115,14 +141,33 @@ def _content_to_wire(message: ChatMessage, role: str) -> str | list[dict[str, An
             )
         elif isinstance(block, ThinkingBlock):
             continue
+        elif isinstance(block, CachePoint):
+            if not parts:
+                raise AkileConfigError(
+                    "A CachePoint marks the end of what to cache: put it after the block it "
+                    "closes, not first."
+                )
+            parts[-1]["cache_control"] = cache_control_of(block)
         else:
             raise AkileConfigError(
                 f"Unsupported content block {type(block).__name__} in a {role} message: "
                 "send TextBlock, ImageBlock, DocumentBlock or AudioBlock."
             )
-    if all(part["type"] == "text" for part in parts):
+    if all(part["type"] == "text" and "cache_control" not in part for part in parts):
         return "".join(part["text"] for part in parts)
     return parts
+
+
+def cache_control_of(point: CachePoint) -> dict[str, Any]:
+    """A ``CachePoint``'s mark as Anthropic's ``cache_control``.
+
+    A TTL only when not the 5m default, as llama-index-llms-anthropic sends it.
+    """
+    mark: dict[str, Any] = {"type": point.cache_control.type}
+    ttl = getattr(point.cache_control, "ttl", None)
+    if ttl and ttl != "5m":
+        mark["ttl"] = ttl
+    return mark
 
 
 def image_to_wire(block: ImageBlock) -> dict[str, Any]:
@@ -181,19 +226,32 @@ def to_wire_tool_choice(tool_choice: Any, tool_required: bool) -> Any:
 
 def from_wire_choice(choice: Choice) -> ChatMessage:
     """A completion choice as an assistant ``ChatMessage``: thinking, text, then tool calls."""
-    return assistant_message(choice.content, choice.reasoning, choice.tool_calls)
+    return assistant_message(
+        choice.content, choice.reasoning, choice.tool_calls, choice.thinking_blocks
+    )
 
 
 def assistant_message(
-    text: str, reasoning: str | None, tool_calls: Sequence[ToolCall]
+    text: str,
+    reasoning: str | None,
+    tool_calls: Sequence[ToolCall],
+    thinking_blocks: Sequence[Mapping[str, Any]] = (),
 ) -> ChatMessage:
     """An assistant message: a ``ThinkingBlock``, a ``TextBlock``, then ``ToolCallBlock``s.
 
     The calls are also put in ``additional_kwargs["tool_calls"]`` in OpenAI format, where
     LlamaIndex's streaming structured output (``process_streaming_objects``) looks for them.
     """
-    blocks: list[Any] = []
-    if reasoning:
+    blocks: list[Any] = [
+        ThinkingBlock(
+            content=str(block.get("thinking") or ""),
+            additional_information={
+                k: v for k, v in block.items() if k not in ("thinking", "index")
+            },
+        )
+        for block in thinking_blocks
+    ]
+    if reasoning and not blocks:
         blocks.append(ThinkingBlock(content=reasoning))
     blocks.append(TextBlock(text=text))
     blocks.extend(tool_call_block(call) for call in tool_calls)

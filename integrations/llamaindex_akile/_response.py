@@ -53,17 +53,33 @@ class StreamView:
         self.state = StreamState()
         self._text: list[str] = []
         self._thinking: list[str] = []
+        self._blocks: dict[int, dict[str, Any]] = {}
 
     def _message(self) -> ChatMessage:
         reasoning = "".join(self._thinking) or None
         return assistant_message(
-            "".join(self._text), reasoning, self.state.tool_calls.calls(self.state.answer_tool)
+            "".join(self._text),
+            reasoning,
+            self.state.tool_calls.calls(self.state.answer_tool),
+            [self._blocks[index] for index in sorted(self._blocks)],
         )
+
+    def _add_thinking(self, pieces: Any) -> None:
+        """Claude's thinking-block pieces, joined by index: text appended, the rest set."""
+        for piece in pieces:
+            block = self._blocks.setdefault(int(piece.get("index", 0)), {})
+            for key, value in piece.items():
+                if key == "thinking":
+                    block["thinking"] = block.get("thinking", "") + str(value)
+                elif key != "index":
+                    block[key] = value
 
     def update(self, delta: Delta) -> ChatResponse:
         if delta.content:
             self._text.append(delta.content)
         extra = {}
+        if delta.thinking_blocks:
+            self._add_thinking(delta.thinking_blocks)
         if delta.reasoning:
             self._thinking.append(delta.reasoning)
             extra["thinking_delta"] = delta.reasoning

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from llama_index.core.base.llms.generic_utils import (
     achat_to_completion_decorator,
@@ -142,6 +142,13 @@ class Akile(FunctionCallingLLM):
             "each model (supported_endpoint_types), for names that do not say their family."
         ),
     )
+    endpoint: Literal["auto", "messages", "chat_completions"] | None = Field(
+        default=None,
+        description=(
+            "auto (unset: AKILE_ENDPOINT, else auto): Claude models go over the gateway's /v1/messages where it offers it (caching, "
+            "thinking with tools, native structured output); the others force one."
+        ),
+    )
     client: Any = Field(default=None, exclude=True, repr=False, description="An openai.OpenAI.")
     async_client: Any = Field(
         default=None, exclude=True, repr=False, description="An openai.AsyncOpenAI."
@@ -178,6 +185,7 @@ class Akile(FunctionCallingLLM):
             fields_of(self),
             drop_unsupported_params=self.drop_unsupported_params,
             discover_families=self.discover_families,
+            endpoint=self.endpoint,
         )
         if self._gateway.settings is not None:
             self.base_url = self._gateway.settings.base_url

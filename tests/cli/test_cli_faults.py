@@ -77,8 +77,12 @@ def test_doctor_reports_what_a_claude_channel_does(fault_server: FaultServer) ->
 
 
 def test_a_saved_doctor_finding_changes_what_both_classes_send(
-    fault_server: FaultServer, reads_profiles: Path
+    fault_server: FaultServer, reads_profiles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The doctor probes chat completions, and its facts are about that wire: once the saved
+    # family says Claude, endpoint="auto" would choose /v1/messages, so this pins the wire.
+    monkeypatch.setenv("AKILE_ENDPOINT", "chat_completions")
+
     # An alias on a Claude channel: its name says nothing, so by default both parameters go out.
     def langchain() -> ChatAkile:
         return ChatAkile(
@@ -184,7 +188,11 @@ def test_chat_shows_reasoning_apart_and_usage(fault_server: FaultServer) -> None
     assert run.code == 0, run.err
     # Piped: stdout holds the answer alone; thinking and usage go to stderr.
     assert run.out == "echo: Why?\n"
-    assert run.err == "thinking: Let me think.\n\n[5 prompt + 3 completion tokens]\n"
+    # claude-sonnet-4-5 is listed with "anthropic": the chat goes over /v1/messages, whose
+    # usage the fault server counts from the body (tests/faults/messages_channel.py).
+    assert run.err == "thinking: Let me think.\n\n[19 prompt + 15 completion tokens]\n"
+    (sent,) = [e for e in fault_server.log if e.scenario == "messages" and "Why?" in str(e.body)]
+    assert sent.body["thinking"] == {"type": "enabled", "budget_tokens": 1280}
 
 
 def test_chat_reads_the_question_from_stdin(fault_server: FaultServer) -> None:

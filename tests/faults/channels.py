@@ -105,6 +105,17 @@ def claude_refusal(model: str, body: Mapping[str, Any]) -> str | None:
         # new-api maps these to Anthropic's {type: tool} / {type: any}, which thinking refuses
         # (shared/reference/claude-messages-and-thinking-rules.md; mastra-ai/mastra#7507).
         return "Thinking may not be enabled when tool_choice forces tool use."
+    if thinking and any(
+        m.get("role") == "assistant" and m.get("tool_calls") for m in body.get("messages") or ()
+    ):
+        # new-api's converter keeps no thinking signatures (section 5b), so the assistant turn
+        # reaches Anthropic without its thinking block, which a thinking tool loop requires
+        # (Kilo-Org/kilocode#5219; shared/reference/claude-messages-and-thinking-rules.md).
+        return (
+            "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found "
+            "`tool_use`. When `thinking` is enabled, a final `assistant` message must start with "
+            "a thinking block."
+        )
     if thinking:
         if body.get("temperature") not in (None, 1):
             return "`temperature` may only be set to 1 when thinking is enabled."

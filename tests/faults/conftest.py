@@ -47,3 +47,10 @@ def fresh_families() -> Iterator[None]:
     yield
     forget_learned_families()
     forget_discoveries()
+
+
+@pytest.fixture
+def chat_completions_wire(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claude over chat completions: for tests of new-api's chat-completions converter, which
+    ``endpoint="auto"`` would otherwise leave for ``/v1/messages`` on a listed Claude channel."""
+    monkeypatch.setenv("AKILE_ENDPOINT", "chat_completions")

@@ -200,6 +200,11 @@ class FaultServer:
             await _send(w, 200, MODEL_LIST, VERSION_HEADER)
             return True
         body = json.loads(raw or b"{}")
+        if path.split("?")[0].endswith("/v1/messages"):
+            from tests.faults.messages_channel import messages
+
+            self.log.append(Logged("messages", "", time.monotonic(), body, headers))
+            return await messages(w, path, body)
         scenario, _, tag = str(body.get("model", "ok")).partition("#")
         self.log.append(Logged(scenario, tag, time.monotonic(), body, headers))
         attempt = len([e for e in self.log if e.scenario == scenario and e.tag == tag])

@@ -27,7 +27,7 @@ from llamaindex_akile import Akile
 from tests.faults.server import FaultServer
 from tests.faults.test_family_channels import KEY, Pet, raw_client, sonnet
 
-pytestmark = pytest.mark.usefixtures("fresh_families")
+pytestmark = pytest.mark.usefixtures("fresh_families", "chat_completions_wire")
 
 PET_FORMAT = {
     "type": "json_schema",

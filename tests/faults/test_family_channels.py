@@ -26,7 +26,7 @@ from llamaindex_akile import Akile
 from tests.faults.server import FaultServer
 from tests.faults.test_faults import DRIVERS, KEY, Driver, ids
 
-pytestmark = pytest.mark.usefixtures("fresh_families")
+pytestmark = pytest.mark.usefixtures("fresh_families", "chat_completions_wire")
 
 
 def raw_client(server: FaultServer) -> openai.OpenAI:

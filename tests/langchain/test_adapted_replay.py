@@ -25,6 +25,13 @@ from tests.conftest import TEST_MODEL, model_params
 pytestmark = pytest.mark.vcr
 
 
+@pytest.fixture(autouse=True)
+def chat_completions_wire(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These recordings are of the chat-completions path (the answer tool): a model registered
+    as Claude would otherwise ask /v1/models whether /v1/messages is offered."""
+    monkeypatch.setenv("AKILE_ENDPOINT", "chat_completions")
+
+
 QUESTION = "Paris is the capital of France. Give the city and its country."
 
 
