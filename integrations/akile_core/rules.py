@@ -247,7 +247,7 @@ def _structured_output(body: dict[str, Any], rules: FamilyRules) -> _Stage:
     response_format = body.get("response_format")
     if rules.native_claude and isinstance(response_format, dict):
         if response_format.get("type") == "json_object":  # Anthropic has no JSON mode
-            return with_answer_tool(body), [("response_format", _EMULATED)]
+            return with_answer_tool(body), [("response_format", _NO_JSON_MODE)]
         return body, []
     if (rules.drops_response_format and _is_structured(response_format)) or (
         rules.refuses_json_schema
@@ -356,6 +356,11 @@ _EMULATED = (
     f"sending response_format as a tool ({ANSWER_TOOL}) the model is made to call, since the "
     "gateway's Claude converter discards response_format; the call's arguments come back as "
     "the answer text"
+)
+_NO_JSON_MODE = (
+    f"sending response_format json_object as a tool ({ANSWER_TOOL}) the model is made to call, "
+    "since Anthropic's Messages API has no JSON mode; the call's arguments come back as the "
+    "answer text"
 )
 _REFUSED = (
     f"sending response_format json_schema as a tool ({ANSWER_TOOL}) the model is made to call, "

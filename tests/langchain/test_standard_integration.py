@@ -58,3 +58,31 @@ class TestChatAkileStandardIntegration(ChatModelIntegrationTests):
     @property
     def model_override_value(self) -> str:
         return TEST_MODEL_OVERRIDE
+
+
+class TestChatAkileMessagesIntegration(TestChatAkileStandardIntegration):
+    """The same suite over Claude's native wire (``endpoint="messages"``), recorded from the
+    recording server's ``POST /v1/messages`` (llama.cpp answers in Anthropic's format).
+
+    llama.cpp ignores ``output_config.format`` (checked: a schema is answered with prose), so
+    structured output is asked for with a tool here, as a Claude model without native
+    structured output would be; Anthropic-format input blocks are this wire's own.
+    """
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return model_params(max_tokens=256, endpoint="messages")
+
+    @property
+    def structured_output_kwargs(self) -> dict[str, Any]:
+        return {"method": "function_calling"}
+
+    @property
+    def supports_anthropic_inputs(self) -> bool:
+        return True
+
+    @property
+    def supports_json_mode(self) -> bool:
+        return (
+            False  # Anthropic's Messages API has none (json_object goes as a tool, with a warning)
+        )

@@ -53,3 +53,11 @@ class TestChatAkileStandardUnit(ChatModelUnitTests):
     )
     def test_serdes(self, model: ChatAkile, snapshot: SnapshotAssertion) -> None:  # type: ignore[override]
         super().test_serdes(model, snapshot)
+
+
+class TestChatAkileMessagesUnit(TestChatAkileStandardUnit):
+    """The same suite for a model set to Claude's native wire (``endpoint="messages"``)."""
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"model": TEST_MODEL, "api_key": "test-key", "endpoint": "messages"}
