@@ -71,6 +71,11 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
         outcomes.append(outcome)
         status, detail = read(outcome, probe.judge)
         findings.append(Finding(probe.key, probe.title, status, detail))
+    if family == "claude":
+        from akile_cli.messages_probe import messages_findings
+
+        term.progress("/v1/messages: offered? thinking tool loop, prompt caching ...")
+        findings += messages_findings(Gateway(config, endpoint="messages"), args.model, outcomes)
     term.clear_progress()
     spec = resolve(args.model).spec
     types = listed.get("supported_endpoint_types") if listed else None

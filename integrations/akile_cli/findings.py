@@ -50,6 +50,8 @@ def facts_from(
     ]
     if rejected:
         facts["rejected_params"] = rejected
+    if status.get("messages") in (OK, REJECTED):
+        facts["messages_endpoint"] = status["messages"] == OK
     if family is not None:
         facts["family"] = family
     return facts

@@ -113,8 +113,10 @@ def parser() -> argparse.ArgumentParser:
         "doctor",
         parents=[common],
         help="probe what a model's channel accepts, with small cheap requests",
-        description=f"Sends {_probe_count()} small requests (one more to a model that must be told "
-        "not to think for a forced tool; each with a low max_tokens and the "
+        description=f"Sends {_probe_count()} small requests over chat completions (one more to a "
+        "model that must be told not to think for a forced tool), and for a Claude model up to "
+        "five over /v1/messages (offered? a thinking tool loop; prompt caching); each with a "
+        "low max_tokens and the "
         "timeout) and prints what the channel accepts, rejects or silently ignores, the "
         "gateway's version and the tokens spent. --save writes the findings where ChatAkile "
         "and Akile read them (AKILE_PROFILES_FILE).",

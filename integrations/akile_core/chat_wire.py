@@ -25,16 +25,19 @@ class ChatCompletionsWire:
     path = "/chat/completions"
 
     def request_body(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The body to send: the adapters build this wire's shape, less thinking blocks.
+        """The body to send: the adapters build this wire's shape, less two Claude fields.
 
-        Claude's signed thinking blocks on assistant turns go only over ``/v1/messages``: an
-        OpenAI-compatible upstream may refuse a field it does not know.
+        Claude's signed thinking blocks on assistant turns and cache marks on tools go only
+        over ``/v1/messages``: an OpenAI-compatible upstream may refuse a field it does not
+        know.
         """
+        tools = body.get("tools")
+        if tools and any("cache_control" in tool for tool in tools):
+            body = {**body, "tools": [_without(tool, "cache_control") for tool in tools]}
         messages = body.get("messages")
         if not messages or not any("thinking_blocks" in m for m in messages):
             return body
-        kept = [{k: v for k, v in m.items() if k != "thinking_blocks"} for m in messages]
-        return {**body, "messages": kept}
+        return {**body, "messages": [_without(m, "thinking_blocks") for m in messages]}
 
     def completion(
         self, data: object, errors: RequestErrors, answer_tool: str | None = None
@@ -70,6 +73,10 @@ class ChatCompletionsWire:
         if state.finish_reason == "error":  # read by feed already: no second look at choices
             raise errors.from_body(ERROR_FINISH_BODY)
         return delta
+
+
+def _without(item: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k != key}
 
 
 CHAT_COMPLETIONS = ChatCompletionsWire()

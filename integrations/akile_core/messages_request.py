@@ -43,6 +43,7 @@ _NOT_ANTHROPIC = frozenset(
         "tools",
         "tool_choice",
         "max_tokens",
+        "cache_control",
     }
 )
 
@@ -58,6 +59,8 @@ def messages_body(
     """
     system, messages = split_system(body.get("messages") or ())
     out: dict[str, Any] = {"model": body["model"], "messages": to_messages(messages)}
+    if isinstance(body.get("cache_control"), Mapping):
+        mark_last_block(out["messages"], body["cache_control"])
     if system:
         out["system"] = system
     thinking, effort = _thinking(body, adaptive)
@@ -127,6 +130,16 @@ def to_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         else:
             out.append(turn)
     return out
+
+
+def mark_last_block(messages: list[dict[str, Any]], mark: Mapping[str, Any]) -> None:
+    """A per-call ``cache_control`` on the last block of the last turn.
+
+    That is where langchain-anthropic places its ``cache_control=`` option: everything up to
+    there is cached.
+    """
+    if messages and messages[-1]["content"]:
+        messages[-1]["content"][-1] = {**messages[-1]["content"][-1], "cache_control": dict(mark)}
 
 
 def assistant_blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -308,6 +321,11 @@ def _max_tokens(
     default = min(limit, DEFAULT_MAX_TOKENS)
     if isinstance(budget, int) and default <= budget:
         default = min(limit, budget + DEFAULT_MAX_TOKENS)
+        if default <= budget:
+            raise AkileConfigError(
+                f"The thinking budget ({budget} tokens) needs max_tokens above it, and this "
+                f"model writes at most {limit} tokens: lower reasoning_effort."
+            )
     return default
 
 

@@ -91,7 +91,7 @@ class FamilyRules:
 
     def may_change(self, body: Mapping[str, Any]) -> bool:
         """Whether the rules may change ``body``: the cheap check before the full pass."""
-        if self.changes_every_body or "reasoning_effort" in body:
+        if self.changes_every_body or "reasoning_effort" in body or "cache_control" in body:
             return True
         if ("tools" in body or "tool_choice" in body or "parallel_tool_calls" in body) and not (
             body.get("tools")
@@ -236,6 +236,8 @@ def _left_out_params(body: dict[str, Any], rules: FamilyRules) -> _Stage:
             body = {k: v for k, v in body.items() if k != "tools"}
     dropped += [(p, reason) for p, reason in rules.never if p in body]
     dropped += [(p, reason) for p, other, reason in rules.not_with if p in body and other in body]
+    if "cache_control" in body and not rules.native_claude:
+        dropped.append(("cache_control", _NO_CACHE_MARK))
     if dropped:
         names = {p for p, _ in dropped}
         body = {k: v for k, v in body.items() if k not in names}
@@ -356,6 +358,10 @@ _EMULATED = (
     f"sending response_format as a tool ({ANSWER_TOOL}) the model is made to call, since the "
     "gateway's Claude converter discards response_format; the call's arguments come back as "
     "the answer text"
+)
+_NO_CACHE_MARK = (
+    "a per-call cache mark works only over Claude's /v1/messages (chat completions have no "
+    "place for it, and new-api's converter drops it: new-api#5335)"
 )
 _NO_JSON_MODE = (
     f"sending response_format json_object as a tool ({ANSWER_TOOL}) the model is made to call, "

@@ -293,6 +293,10 @@ def to_wire_tools(tools: Sequence[Any], *, strict: bool | None = None) -> list[d
                 "only. Provider built-in tools (web_search, code_interpreter, ...) are not "
                 "available through this endpoint; describe the tool as a function instead."
             )
+        if isinstance(tool, Mapping) and "cache_control" in tool:
+            # langchain-anthropic's way to cache the tool definitions up to this one; only
+            # /v1/messages sends it on.
+            converted = {**converted, "cache_control": tool["cache_control"]}
         wire.append(converted)
     return wire
 

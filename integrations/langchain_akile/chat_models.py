@@ -428,15 +428,14 @@ class ChatAkile(BaseChatModel):
         enforce while generating; ``function_calling`` forces a call of a tool shaped like the
         schema; ``json_mode`` asks for any JSON object (describe the keys in the prompt).
 
-        The default is the method that works for the model's family through the gateway:
-        ``function_calling`` for claude-*, deepseek-*, kimi-*, glm-* and others without
-        ``json_schema`` (new-api drops ``response_format`` for Claude channels, so the answer
-        would be prose), else ``json_schema``, as in ``ChatOpenAI``.
+        The default works best for the model through the gateway (README, "Claude"):
+        ``json_schema`` for Claude unless ``endpoint="chat_completions"``, ``function_calling``
+        for deepseek-*, kimi-*, glm-* and others without ``json_schema``, else ``json_schema``.
         """
         if kwargs:
             raise TypeError(f"Unexpected arguments: {sorted(kwargs)}")
         if method is None:
-            method = default_structured_method(self.model)
+            method = default_structured_method(self.model, self._gateway.endpoint)
         is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
         if method != "json_mode" and schema is None:
             raise ValueError(f"schema is required for method={method!r}.")
@@ -478,10 +477,14 @@ class ChatAkile(BaseChatModel):
         return RunnableMap(raw=llm) | parsed
 
 
-def default_structured_method(model: str) -> Literal["function_calling", "json_schema"]:
-    """The structured-output method that works for ``model``'s family (see the model table)."""
+def default_structured_method(
+    model: str, endpoint: str = "chat_completions"
+) -> Literal["function_calling", "json_schema"]:
+    """The structured-output method that works best for ``model`` on ``endpoint``."""
     from akile_core.profiles import family_of, resolve
 
+    if endpoint != "chat_completions" and family_of(model) == "claude":
+        return "json_schema"  # native on /v1/messages; the answer tool if it falls back
     spec = resolve(model).spec
     method = spec.structured_output if spec is not None else None
     if method in ("function_calling", "json_mode") or (

@@ -63,14 +63,18 @@ def test_doctor_reports_what_a_claude_channel_does(fault_server: FaultServer) ->
         "tool_calling": True,
         "reasoning": True,
         "inputs": ["image", "pdf", "text"],
+        "messages_endpoint": True,
         "family": "claude",
     }
+    # /v1/messages keeps what chat completions lose (tests/faults/messages_channel.py)
+    assert found["messages"] == "ok"
+    assert found["messages_thinking_tools"] == "ok" and found["messages_cache"] == "ok"
     detail = {f["key"]: f["detail"] for f in report["findings"]}
     assert "cannot both be specified" in detail["temperature_top_p"]
-    assert report["spent"]["requests"] == len(report["findings"])
     spent = report["spent"]
+    # one request per chat probe; the loop and the cache probes send two each
+    assert spent["requests"] == len(report["findings"]) + 2
     assert spent["without_usage"] == 1  # the rejected request
-    assert spent["prompt_tokens"] == 5 * (spent["requests"] - 1)  # the server counts 5 each
     # the fault server's price list has no claude-sonnet-4-5: the cost is unknown, and says why
     assert spent["usd"] is None and "not in the gateway's price list" in spent["cost_unknown"]
     assert report["saved_to"] is None
@@ -292,3 +296,13 @@ def test_doctor_measures_a_thinking_models_forced_tools(fault_server: FaultServe
     assert found["tool_choice_thinking_off"] == "ok"
     assert report["facts"]["forced_tool_while_thinking"] is False
     assert report["spent"]["requests"] == len(report["findings"]) == 23
+
+
+def test_doctor_finds_a_gateway_without_messages(fault_server: FaultServer) -> None:
+    base = f"http://{fault_server.host}:{fault_server.port}/no-messages/v1"
+    run = akile("doctor", "-m", "claude-sonnet-4-5", "--json", base_url=base)
+    assert run.code == 0, run.err
+    report = run.json()
+    assert statuses(report)["messages"] == "rejected"
+    assert "messages_thinking_tools" not in statuses(report)  # nothing more to learn there
+    assert report["facts"]["messages_endpoint"] is False

@@ -409,3 +409,59 @@ def test_llamaindex_structured_predict(fault_server: FaultServer) -> None:
 
     pet = li(fault_server).structured_predict(Pet, PromptTemplate("li pet"))
     assert pet == Pet(name="echo", legs=1)
+
+
+# -- profiles, defaults, cache options ---------------------------------------------------------
+
+
+def test_a_profile_can_say_messages_is_offered(fault_server: FaultServer) -> None:
+    from akile_core import register_model_profile
+    from akile_core.profiles import clear_registered_profiles
+
+    register_model_profile("team-sonnet", family="claude", messages_endpoint=True)
+    try:
+        lc(fault_server, "team-sonnet").invoke("alias native")
+    finally:
+        clear_registered_profiles()
+    assert sent(fault_server, "alias native")
+
+
+def test_the_default_structured_output_is_native_and_works_while_thinking(
+    fault_server: FaultServer,
+) -> None:
+    structured = lc(fault_server, reasoning_effort="low").with_structured_output(Pet)
+    assert structured.invoke("thinking pet") == Pet(name="echo", legs=1)
+    (body,) = sent(fault_server, "thinking pet")
+    assert body["thinking"]["type"] == "enabled" and "format" in body["output_config"]
+
+
+def test_a_per_call_cache_mark_and_cached_tools(fault_server: FaultServer) -> None:
+    weather = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "The weather in a city.",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+        "cache_control": {"type": "ephemeral"},
+    }
+    llm = lc(fault_server).bind_tools([weather], tool_choice="none")
+    llm.invoke([HumanMessage(LONG), HumanMessage("mark me")], cache_control={"type": "ephemeral"})
+    (body,) = sent(fault_server, "mark me")
+    assert body["tools"][0]["cache_control"] == {"type": "ephemeral"}
+    assert body["messages"][-1]["content"][-1] == {
+        "type": "text",
+        "text": "mark me",
+        "cache_control": {"type": "ephemeral"},
+    }
+    assert "cache_control" not in body  # not a top-level field of Anthropic's
+
+
+def test_a_cache_mark_over_chat_completions_is_left_out_with_a_warning(
+    fault_server: FaultServer,
+) -> None:
+    llm = lc(fault_server, endpoint="chat_completions")
+    with pytest.warns(akile_core.ParameterDroppedWarning, match="only over Claude's /v1/messages"):
+        llm.invoke("chat mark", cache_control={"type": "ephemeral"})
+    (body,) = chat_sent(fault_server, "chat mark")
+    assert "cache_control" not in body

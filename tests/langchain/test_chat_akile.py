@@ -334,23 +334,29 @@ def test_profile_keys_are_ones_the_installed_core_declares() -> None:
 
 
 @pytest.mark.parametrize(
-    ("model", "method"),
+    ("model", "method", "endpoint"),
     [
-        ("claude-opus-4-8", "function_calling"),  # response_format never reaches Claude
-        ("deepseek-v4-flash", "function_calling"),
-        ("qwen-max", "function_calling"),  # json_mode only: a forced tool call needs no prompt
-        ("gpt-5", "json_schema"),
-        ("gemini-2.5-pro", "json_schema"),
-        ("my-finetune", "json_schema"),  # unknown: ChatOpenAI's default
+        # native on /v1/messages (endpoint="auto"), the answer tool if it falls back
+        ("claude-opus-4-8", "json_schema", None),
+        # response_format never reaches Claude through new-api's chat-completions converter
+        ("claude-opus-4-8", "function_calling", "chat_completions"),
+        ("deepseek-v4-flash", "function_calling", None),
+        ("qwen-max", "function_calling", None),  # json_mode only: a forced tool needs no prompt
+        ("gpt-5", "json_schema", None),
+        ("gemini-2.5-pro", "json_schema", None),
+        ("my-finetune", "json_schema", None),  # unknown: ChatOpenAI's default
     ],
 )
-def test_structured_output_defaults_to_the_familys_working_method(model: str, method: str) -> None:
+def test_structured_output_defaults_to_the_familys_working_method(
+    model: str, method: str, endpoint: str | None
+) -> None:
     from pydantic import BaseModel as Schema
 
     class City(Schema):
         name: str
 
-    chain = ChatAkile(model=model, api_key="AK-test").with_structured_output(City)
+    llm = ChatAkile(model=model, api_key="AK-test", endpoint=endpoint)  # type: ignore[arg-type]
+    chain = llm.with_structured_output(City)
     bound = chain.first.kwargs  # type: ignore[attr-defined]
     assert bound["ls_structured_output_format"]["kwargs"]["method"] == method
     if method == "function_calling":
