@@ -70,6 +70,70 @@ def stream_bytes(model: str, chunks: int) -> bytes:
     return "".join(parts).encode()
 
 
+@functools.lru_cache(maxsize=64)
+def message_bytes(model: str) -> bytes:
+    """An Anthropic Messages answer (``POST /v1/messages``)."""
+    body = {
+        "id": "msg_bench",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [{"type": "text", "text": "Hello there!"}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 12, "output_tokens": 4},
+    }
+    return json.dumps(body).encode()
+
+
+@functools.lru_cache(maxsize=64)
+def message_stream_bytes(model: str, chunks: int) -> bytes:
+    """An Anthropic Messages stream of ``chunks`` text deltas, as Anthropic frames it."""
+
+    def event(kind: str, payload: object) -> str:
+        return f"event: {kind}\ndata: {json.dumps(payload)}\n\n"
+
+    start = {
+        "id": "msg_bench",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [],
+        "stop_reason": None,
+        "usage": {"input_tokens": 12, "output_tokens": 1},
+    }
+    parts = [
+        event("message_start", {"type": "message_start", "message": start}),
+        event(
+            "content_block_start",
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "text", "text": ""},
+            },
+        ),
+    ]
+    delta = {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "text_delta", "text": "tok "},
+    }
+    parts += [event("content_block_delta", delta)] * chunks
+    parts += [
+        event("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        event(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": chunks},
+            },
+        ),
+        event("message_stop", {"type": "message_stop"}),
+    ]
+    return "".join(parts).encode()
+
+
 EMBEDDING_DIMENSIONS = 1536
 
 
@@ -112,6 +176,16 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
                 count = len(request["input"]) if isinstance(request["input"], list) else 1
                 payload = embeddings_bytes(count, request.get("encoding_format", "float"))
                 ctype = b"application/json"
+            elif b"/messages " in head[:64]:
+                model, stream = parse_model(body)
+                name = model.partition("@")[0]
+                if name.startswith("chunks:"):
+                    payload = message_stream_bytes(model, int(name.split(":")[1]))
+                    ctype = b"text/event-stream"
+                elif stream:
+                    payload, ctype = message_stream_bytes(model, 3), b"text/event-stream"
+                else:
+                    payload, ctype = message_bytes(model), b"application/json"
             else:
                 model, stream = parse_model(body)
                 name, _, latency = model.partition("@")
