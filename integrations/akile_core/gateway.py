@@ -371,6 +371,14 @@ class Gateway:
         if tool is not None:
             wire.check_called(calls(), tool, errors)
 
+    def wire_name(self, model: str) -> str:
+        """The wire a request to ``model`` takes now: ``messages`` or ``chat_completions``."""
+        return self._wire({"model": model}).name
+
+    async def awire_name(self, model: str) -> str:
+        """Async :meth:`wire_name`."""
+        return (await self._awire({"model": model})).name
+
     def _wire(self, body: Mapping[str, Any]) -> Wire:
         """The wire for ``body``, reading the model list first where it could decide."""
         model = str(body.get("model"))

@@ -64,6 +64,8 @@ def messages_body(
     if system:
         out["system"] = system
     thinking, effort = _thinking(body, adaptive)
+    if thinking is not None:
+        check_thinking_history(messages)
     out["max_tokens"] = _max_tokens(body, max_output, thinking)
     if thinking is not None:
         out["thinking"] = thinking
@@ -142,10 +144,45 @@ def mark_last_block(messages: list[dict[str, Any]], mark: Mapping[str, Any]) -> 
         messages[-1]["content"][-1] = {**messages[-1]["content"][-1], "cache_control": dict(mark)}
 
 
+def check_thinking_history(messages: Sequence[Mapping[str, Any]]) -> None:
+    """Refuse a tool loop in progress whose assistant turn lost its thinking block.
+
+    With thinking on, Anthropic requires that turn to start with the thinking block it returned,
+    signature included (400 "Expected `thinking` or `redacted_thinking`, but found
+    `tool_use`", Kilo-Org/kilocode#5219); a history from chat completions or another provider
+    has no signature to send.
+    """
+    trailing = 0
+    for message in reversed(messages):
+        if message.get("role") not in ("tool", "function"):
+            break
+        trailing += 1
+    if not trailing or len(messages) <= trailing:
+        return
+    turn = messages[-trailing - 1]
+    if (
+        turn.get("role") == "assistant"
+        and turn.get("tool_calls")
+        and not turn.get("thinking_blocks")
+    ):
+        raise AkileConfigError(
+            "This tool loop's last assistant turn has no signed thinking block (a history from "
+            "chat completions or another provider carries none), and Claude refuses to continue "
+            "it with thinking on. Leave reasoning_effort unset for this call, or run the loop "
+            "over /v1/messages from its first turn."
+        )
+
+
 def assistant_blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Thinking blocks first (unchanged: their signatures are checked), then text, then calls."""
-    blocks = [dict(block) for block in message.get("thinking_blocks") or ()]
-    blocks = [{k: v for k, v in b.items() if k != "index"} for b in blocks]
+    blocks = [
+        {k: v for k, v in block.items() if k != "index"}
+        for block in message.get("thinking_blocks") or ()
+    ]
+    for block in blocks:
+        if block.get("type", "thinking") == "thinking":
+            block.setdefault("type", "thinking")
+            block.setdefault("thinking", "")  # Anthropic wants the field, even empty
     content = message.get("content")
     if isinstance(content, str):
         if content:

@@ -163,10 +163,10 @@ class EventTranslator:
             return self._chunk({"tool_calls": [fragment]})
         if kind in ("thinking", "redacted_thinking"):
             self._thinking[index] = len(self._thinking)
-            start = {k: v for k, v in block.items() if k not in ("thinking", "signature")}
+            start = {k: v for k, v in block.items() if k != "signature"}
             start["index"] = self._thinking[index]
-            if block.get("thinking"):
-                start["thinking"] = block["thinking"]
+            if kind == "thinking":  # the field Anthropic wants back, even empty (Opus 4.7+)
+                start["thinking"] = str(block.get("thinking") or "")
             return self._chunk({"thinking_blocks": [start]})
         if kind == "text" and block.get("text"):
             return self._chunk({"content": block["text"]})

@@ -92,7 +92,7 @@ def _name_of(message: BaseMessage) -> str | None:
 
 
 def _assistant_to_wire(message: AIMessage) -> dict[str, Any]:
-    wire: dict[str, Any] = {"role": "assistant", "content": _assistant_text(message.content)}
+    wire: dict[str, Any] = {"role": "assistant", "content": _assistant_content(message.content)}
     tool_calls = [_tool_call_to_wire(call) for call in message.tool_calls]
     tool_calls += [_tool_call_to_wire(call) for call in message.invalid_tool_calls]
     if tool_calls:
@@ -242,6 +242,20 @@ def _text_content(content: str | list[Any]) -> str:
     return "".join(parts)
 
 
+def _assistant_content(content: str | list[Any]) -> str | list[dict[str, Any]]:
+    """An assistant turn's text, as text parts when one carries ``cache_control``.
+
+    Claude takes a cache mark on an AI message over ``/v1/messages``, as in ChatAnthropic.
+    """
+    if isinstance(content, list) and any(
+        isinstance(b, Mapping) and b.get("type") == "text" and "cache_control" in b for b in content
+    ):
+        return [
+            _text_part(b) for b in content if isinstance(b, Mapping) and b.get("type") == "text"
+        ]
+    return _assistant_text(content)
+
+
 def _assistant_text(content: str | list[Any]) -> str:
     if isinstance(content, str):
         return content
@@ -268,7 +282,7 @@ def _tool_content(content: str | list[Any]) -> str | list[dict[str, Any]]:
     if isinstance(content, str):
         return content
     blocks = [to_wire_block(block) for block in content]
-    if all(block["type"] == "text" for block in blocks):
+    if all(block["type"] == "text" and "cache_control" not in block for block in blocks):
         return "".join(block["text"] for block in blocks)
     return blocks
 

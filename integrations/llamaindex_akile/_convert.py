@@ -83,6 +83,9 @@ def _assistant_to_wire(message: ChatMessage) -> dict[str, Any]:
     if calls:
         wire["tool_calls"] = calls
         wire["content"] = text or None
+    if any(isinstance(b, CachePoint) for b in message.blocks):
+        # A cache mark on an assistant turn: its text parts, the mark on the one before it.
+        wire["content"] = _marked_text_parts(message.blocks) or wire["content"]
     # Thinking-mode tool loops require the reasoning of earlier assistant turns to come back.
     reasoning = "".join(b.content or "" for b in message.blocks if isinstance(b, ThinkingBlock))
     if reasoning:
@@ -96,6 +99,16 @@ def _assistant_to_wire(message: ChatMessage) -> dict[str, Any]:
     if signed:
         wire["thinking_blocks"] = signed
     return wire
+
+
+def _marked_text_parts(blocks: Sequence[Any]) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            parts.append({"type": "text", "text": block.text})
+        elif isinstance(block, CachePoint) and parts:
+            parts[-1]["cache_control"] = cache_control_of(block)
+    return parts
 
 
 def _is_signed(information: Mapping[str, Any]) -> bool:

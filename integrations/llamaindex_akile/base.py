@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from llama_index.core.base.llms.generic_utils import (
     achat_to_completion_decorator,
@@ -26,7 +26,7 @@ from llama_index.core.base.llms.types import (
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
-from pydantic import Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
 
 from akile_core import Gateway
 from akile_core.config import construct_checked, track_cost_default
@@ -39,15 +39,17 @@ from llamaindex_akile._convert import (
     to_wire_tools,
 )
 from llamaindex_akile._fields import HttpAsyncClient, HttpClient, Proxy
-from llamaindex_akile._response import StreamView, to_chat_response
+from llamaindex_akile._response import StreamView, native_format, parsed_output, to_chat_response
 
 if TYPE_CHECKING:
+    from llama_index.core.prompts import PromptTemplate
     from llama_index.core.tools import BaseTool
 
     from akile_core.account import CostMeter
     from akile_core.profiles import ModelSpec
     from akile_core.response import Usage
 
+Model = TypeVar("Model", bound=BaseModel)
 DEFAULT_CONTEXT_WINDOW = 128_000
 DEFAULT_NUM_OUTPUT = 4_096
 
@@ -305,6 +307,46 @@ class Akile(FunctionCallingLLM):
     async def _acost(self, body: dict[str, Any], usage: Usage | None) -> dict[str, Any]:
         assert self._meter is not None
         return (await self._meter.acost(str(body["model"]), usage)).as_dict()
+
+    # -- structured output -------------------------------------------------------------------
+
+    def structured_predict(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Model:
+        """Structured output, native over Claude's ``/v1/messages``.
+
+        There decoding is held to the schema and the model may think; elsewhere LlamaIndex's
+        function-calling program (a forced tool) answers.
+        """
+        if self._gateway.wire_name(self.model) != "messages":
+            result: Model = super().structured_predict(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+            return result
+        messages = prompt.format_messages(**prompt_args)
+        kwargs = {**(llm_kwargs or {}), "response_format": native_format(output_cls)}
+        return parsed_output(output_cls, self.chat(messages, **kwargs))
+
+    async def astructured_predict(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Model:
+        """Async :meth:`structured_predict`."""
+        if await self._gateway.awire_name(self.model) != "messages":
+            result: Model = await super().astructured_predict(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+            return result
+        messages = prompt.format_messages(**prompt_args)
+        kwargs = {**(llm_kwargs or {}), "response_format": native_format(output_cls)}
+        return parsed_output(output_cls, await self.achat(messages, **kwargs))
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:

@@ -114,8 +114,9 @@ def _thinking_history_refusal(body: Mapping[str, Any]) -> str | None:
                 f"but found `{first.get('type')}`. When `thinking` is enabled, a final "
                 "`assistant` message must start with a thinking block."
             )
-        if first.get("type") == "thinking" and first.get("signature") != signature_of(
-            str(first.get("thinking", ""))
+        if first.get("type") == "thinking" and (
+            "thinking" not in first
+            or first.get("signature") != signature_of(str(first["thinking"]))
         ):
             return f"messages.{index}.content.0: Invalid `signature` in `thinking` block"
         return None

@@ -404,11 +404,26 @@ def test_create_agent_with_a_provider_strategy(fault_server: FaultServer) -> Non
     assert sent(fault_server, "agent pet")[0]["output_config"]["format"]["type"] == "json_schema"
 
 
-def test_llamaindex_structured_predict(fault_server: FaultServer) -> None:
+def test_llamaindex_structured_predict_is_native_and_keeps_thinking(
+    fault_server: FaultServer,
+) -> None:
     from llama_index.core.prompts import PromptTemplate
 
-    pet = li(fault_server).structured_predict(Pet, PromptTemplate("li pet"))
+    llm = li(fault_server, reasoning_effort="low")
+    assert llm.structured_predict(Pet, PromptTemplate("li pet")) == Pet(name="echo", legs=1)
+    pet = asyncio.run(llm.astructured_predict(Pet, PromptTemplate("li async pet")))
     assert pet == Pet(name="echo", legs=1)
+    (body,) = sent(fault_server, "li pet")
+    assert body["output_config"]["format"]["schema"]["additionalProperties"] is False
+    assert body["thinking"]["type"] == "enabled" and "tools" not in body
+    # over chat completions it is LlamaIndex's forced tool, thinking off for the call
+    with pytest.warns(akile_core.ParameterDroppedWarning):
+        chat = li(fault_server, reasoning_effort="low", endpoint="chat_completions")
+        assert chat.structured_predict(Pet, PromptTemplate("li chat pet")) == Pet(
+            name="echo", legs=1
+        )
+    (chat_body,) = chat_sent(fault_server, "li chat pet")
+    assert chat_body["tools"] and "reasoning_effort" not in chat_body
 
 
 # -- profiles, defaults, cache options ---------------------------------------------------------
@@ -465,3 +480,63 @@ def test_a_cache_mark_over_chat_completions_is_left_out_with_a_warning(
         llm.invoke("chat mark", cache_control={"type": "ephemeral"})
     (body,) = chat_sent(fault_server, "chat mark")
     assert "cache_control" not in body
+
+
+def test_a_signature_less_thinking_history_is_refused_before_sending(
+    fault_server: FaultServer,
+) -> None:
+    # A tool loop started over chat completions (or by another provider) has no signed block.
+    first = (
+        lc(fault_server, endpoint="chat_completions").bind_tools([get_weather]).invoke("unsigned")
+    )
+    assert first.tool_calls and "thinking_blocks" not in first.additional_kwargs
+    result = ToolMessage("sunny", tool_call_id=first.tool_calls[0]["id"])
+    llm = lc(fault_server, reasoning_effort="low").bind_tools([get_weather])
+    with pytest.raises(akile_core.AkileConfigError, match="no signed thinking block"):
+        llm.invoke([HumanMessage("unsigned"), first, result])
+    assert not sent(fault_server, "unsigned")
+    # without thinking the same history goes through
+    answer = (
+        lc(fault_server).bind_tools([get_weather]).invoke([HumanMessage("unsigned"), first, result])
+    )
+    assert answer.content == 'echo: tool said "sunny"'
+
+
+def test_cache_marks_on_ai_and_tool_messages(fault_server: FaultServer) -> None:
+    mark = {"type": "ephemeral"}
+    ai = AIMessage(
+        [{"type": "text", "text": "checking", "cache_control": mark}],
+        tool_calls=[{"name": "get_weather", "args": {"city": "x"}, "id": "toolu_9"}],
+    )
+    tool_result = ToolMessage(
+        [{"type": "text", "text": "sunny", "cache_control": mark}], tool_call_id="toolu_9"
+    )
+    lc(fault_server).bind_tools([get_weather]).invoke([HumanMessage("marks ai"), ai, tool_result])
+    (body,) = sent(fault_server, "marks ai")
+    assistant, results = body["messages"][1]["content"], body["messages"][2]["content"]
+    assert assistant[0] == {"type": "text", "text": "checking", "cache_control": mark}
+    assert results[0]["content"] == [{"type": "text", "text": "sunny", "cache_control": mark}]
+
+
+def test_llamaindex_cache_point_on_an_assistant_turn(fault_server: FaultServer) -> None:
+    point = CachePoint(cache_control=CacheControl(type="ephemeral", ttl="1h"))
+    history = [
+        ChatMessage(role="user", content="li marks"),
+        ChatMessage(role="assistant", blocks=[TextBlock(text="noted"), point]),
+        ChatMessage(role="user", content="go on"),
+    ]
+    li(fault_server).chat(history)
+    (body,) = sent(fault_server, "li marks")
+    assert body["messages"][1]["content"] == [
+        {"type": "text", "text": "noted", "cache_control": {"type": "ephemeral", "ttl": "1h"}}
+    ]
+
+
+def test_a_structured_answer_that_does_not_fit_raises() -> None:
+    from llama_index.core.base.llms.types import ChatResponse
+
+    from llamaindex_akile._response import parsed_output
+
+    reply = ChatResponse(message=ChatMessage(role="assistant", content='{"name": "x"}'))
+    with pytest.raises(akile_core.AkileResponseError, match="does not fit Pet"):
+        parsed_output(Pet, reply)
