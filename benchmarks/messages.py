@@ -15,7 +15,14 @@ from typing import Any
 
 import openai
 
-from benchmarks.run import KEY, Result, Subject, cpu_per, langchain_subject, llamaindex_subject
+from benchmarks.run import (
+    KEY,
+    Result,
+    Subject,
+    calls_and_chunks,
+    langchain_subject,
+    llamaindex_subject,
+)
 
 ANTHROPIC_BODY = {
     "system": "You are concise.",
@@ -99,13 +106,5 @@ def messages_cases(base_url: str, rounds: int, quick: bool) -> list[Result]:
             subject.call("short")
         subject.stream("chunks:20")
     for _ in range(rounds):
-        for subject in subs:
-            per_call.add(subject.name, cpu_per(lambda s=subject: s.call("short"), calls) * 1e6)
-        for subject in subs:
-            seen: list[int] = []
-            spent = cpu_per(
-                lambda s=subject, seen=seen: seen.append(s.stream(f"chunks:{chunks}")), 3
-            )
-            assert min(seen) >= chunks, (subject.name, seen)  # every chunk really arrived
-            per_chunk.add(subject.name, spent / chunks * 1e6)
+        calls_and_chunks(subs, calls, chunks, per_call, per_chunk)
     return [per_call, per_chunk]

@@ -268,21 +268,26 @@ def run_cases(base_url: str, rounds: int, quick: bool) -> list[Result]:
         subject.stream("chunks:20")
         subject.first_token("short")
     for _ in range(rounds):
-        for subject in subs:
-            per_call.add(subject.name, cpu_per(lambda s=subject: s.call("short"), calls) * 1e6)
-        for subject in subs:
-            seen: list[int] = []
-            spent = cpu_per(
-                lambda s=subject, seen=seen: seen.append(s.stream(f"chunks:{chunks}")), 3
-            )
-            assert min(seen) >= chunks, (subject.name, seen)  # every chunk really arrived
-            per_chunk.add(subject.name, spent / chunks * 1e6)
+        calls_and_chunks(subs, calls, chunks, per_call, per_chunk)
         for subject in subs:
             samples = [subject.first_token("short") for _ in range(30 if quick else 100)]
             ttft.add(subject.name, statistics.median(samples) * 1e6)
     # One event loop for every async case: langchain-openai keeps one async HTTP client per
     # process, which fails once the loop that opened its connections is gone.
     return [per_call, per_chunk, ttft, *asyncio.run(concurrency_cases(subs, rounds))]
+
+
+def calls_and_chunks(
+    subs: list[Subject], calls: int, chunks: int, per_call: Result, per_chunk: Result
+) -> None:
+    """One round: CPU per short call, then per chunk of one long stream, subject by subject."""
+    for subject in subs:
+        per_call.add(subject.name, cpu_per(lambda s=subject: s.call("short"), calls) * 1e6)
+    for subject in subs:
+        seen: list[int] = []
+        spent = cpu_per(lambda s=subject, seen=seen: seen.append(s.stream(f"chunks:{chunks}")), 3)
+        assert min(seen) >= chunks, (subject.name, seen)  # every chunk really arrived
+        per_chunk.add(subject.name, spent / chunks * 1e6)
 
 
 async def concurrency_cases(subs: list[Subject], rounds: int) -> list[Result]:
