@@ -540,3 +540,30 @@ def test_a_structured_answer_that_does_not_fit_raises() -> None:
     reply = ChatResponse(message=ChatMessage(role="assistant", content='{"name": "x"}'))
     with pytest.raises(akile_core.AkileResponseError, match="does not fit Pet"):
         parsed_output(Pet, reply)
+
+
+def test_a_chatanthropic_history_continues_and_a_tampered_one_is_refused(
+    fault_server: FaultServer,
+) -> None:
+    from tests.faults.messages_channel import THOUGHT, signature_of
+
+    def history(signature: str) -> list[Any]:
+        # How langchain-anthropic keeps a thinking tool turn: content blocks plus tool_calls.
+        turn = AIMessage(
+            [
+                {"type": "thinking", "thinking": THOUGHT, "signature": signature},
+                {
+                    "type": "tool_use",
+                    "id": "toolu_7",
+                    "name": "get_weather",
+                    "input": {"city": "x"},
+                },
+            ],
+            tool_calls=[{"name": "get_weather", "args": {"city": "x"}, "id": "toolu_7"}],
+        )
+        return [HumanMessage("from anthropic"), turn, ToolMessage("sunny", tool_call_id="toolu_7")]
+
+    llm = lc(fault_server, reasoning_effort="low").bind_tools([get_weather])
+    assert llm.invoke(history(signature_of(THOUGHT))).content == 'echo: tool said "sunny"'
+    with pytest.raises(akile_core.BadRequestError, match="Invalid `signature`"):
+        llm.invoke(history("sig-forged"))
