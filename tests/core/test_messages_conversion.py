@@ -300,3 +300,26 @@ def test_a_stream_without_message_stop_is_incomplete() -> None:
             state.feed(chunk)
     with pytest.raises(AkileResponseError, match="without finishing"):
         state.check_complete()
+
+
+def test_image_urls_and_data_urls_become_sources() -> None:
+    out = messages_body(
+        body(
+            messages=[
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "image_url", "image_url": {"url": "https://example.test/cat.png"}},
+                        {"type": "image_url", "image_url": "data:image/jpeg;base64,/9j/4AAQ"},
+                    ],
+                }
+            ]
+        )
+    )
+    sources = [block["source"] for block in out["messages"][0]["content"]]
+    assert sources == [
+        {"type": "url", "url": "https://example.test/cat.png"},
+        {"type": "base64", "media_type": "image/jpeg", "data": "/9j/4AAQ"},
+    ]
+    with pytest.raises(AkileConfigError, match="cannot take a 'input_audio'"):
+        messages_body(body(messages=[{"role": "user", "content": [{"type": "input_audio"}]}]))
