@@ -219,3 +219,26 @@ def test_generate_over_several_prompts_sums_the_costs(fault_server: FaultServer)
     assert result.llm_output["cost"]["quota"] == 6000
     unlisted = lc(fault_server, "ok", track_cost=True).generate([[HumanMessage("a")]] * 2)
     assert unlisted.llm_output is not None and unlisted.llm_output["cost"]["quota"] is None
+
+
+def test_llamaindex_handler_totals_a_query_engine_run(fault_server: FaultServer) -> None:
+    from llama_index.core import Document, Settings, VectorStoreIndex
+
+    from llamaindex_akile import AkileEmbedding
+
+    handler = AkileCostHandler()
+    manager = CallbackManager([handler])
+    embed = AkileEmbedding(model="ok", api_key=KEY, base_url=url(fault_server), max_retries=0)
+    llm = li(fault_server, "priced-tokens", track_cost=True, callback_manager=manager)
+    before = Settings.callback_manager
+    Settings.callback_manager = manager
+    try:
+        index = VectorStoreIndex.from_documents(
+            [Document(text="The sky is blue.")], embed_model=embed
+        )
+        answer = index.as_query_engine(llm=llm).query("What colour is the sky?")
+    finally:
+        Settings.callback_manager = before
+    assert str(answer)
+    assert handler.calls >= 1 and handler.total_quota == 3000 * handler.calls
+    assert handler.unknown_calls == handler.unpriced_calls == 0
