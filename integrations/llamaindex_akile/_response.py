@@ -6,12 +6,11 @@ and ``TokenCountingHandler`` reads ``response.raw["usage"]``; both work here unc
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, LogProb
-from pydantic import BaseModel
 
-from akile_core import AkileResponseError, Completion, Delta, StreamState
+from akile_core import Completion, Delta, StreamState
 from akile_core.response import usage_to_wire
 from llamaindex_akile._convert import assistant_message, from_wire_choice, usage_kwargs
 
@@ -25,32 +24,6 @@ def to_chat_response(completion: Completion) -> ChatResponse:
         additional_kwargs=usage_kwargs(completion.usage) if completion.usage else {},
         logprobs=to_logprobs(choice.logprobs),
     )
-
-
-_Model = TypeVar("_Model", bound=BaseModel)
-
-
-def native_format(output_cls: type[BaseModel]) -> dict[str, Any]:
-    """``output_cls`` as a ``json_schema`` response format.
-
-    Over ``/v1/messages`` it goes as ``output_config.format``, every object closed as Anthropic
-    requires.
-    """
-    schema = {"name": output_cls.__name__, "schema": output_cls.model_json_schema()}
-    return {"type": "json_schema", "json_schema": schema}
-
-
-def parsed_output(output_cls: type[_Model], response: ChatResponse) -> _Model:
-    """The answer's JSON as ``output_cls``; a clear error when it is not (never a partial)."""
-    text = response.message.content or ""
-    try:
-        return output_cls.model_validate_json(text)
-    except ValueError as exc:
-        raise AkileResponseError(
-            f"The model's structured answer does not fit {output_cls.__name__}: {exc}. "
-            f"Answer: {text[:200]!r}.",
-            body=text,
-        ) from exc
 
 
 def to_logprobs(logprobs: Any) -> list[list[LogProb]] | None:

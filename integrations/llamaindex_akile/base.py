@@ -39,10 +39,10 @@ from llamaindex_akile._convert import (
     to_wire_tools,
 )
 from llamaindex_akile._fields import HttpAsyncClient, HttpClient, Proxy
-from llamaindex_akile._response import StreamView, native_format, parsed_output, to_chat_response
+from llamaindex_akile._response import StreamView, to_chat_response
+from llamaindex_akile._structured import NativeStructuredOutput
 
 if TYPE_CHECKING:
-    from llama_index.core.prompts import PromptTemplate
     from llama_index.core.tools import BaseTool
 
     from akile_core.account import CostMeter
@@ -74,7 +74,7 @@ def context_window(spec: ModelSpec | None, num_output: int) -> int:
     return spec.context_window
 
 
-class Akile(FunctionCallingLLM):
+class Akile(NativeStructuredOutput, FunctionCallingLLM):
     """LLM for the AK AI Gateway (``https://aigateway.akile.ai/v1``), OpenAI-compatible.
 
     Reads ``AKILE_API_KEY`` and ``AKILE_BASE_URL``; a chat and function-calling model for
@@ -307,46 +307,6 @@ class Akile(FunctionCallingLLM):
     async def _acost(self, body: dict[str, Any], usage: Usage | None) -> dict[str, Any]:
         assert self._meter is not None
         return (await self._meter.acost(str(body["model"]), usage)).as_dict()
-
-    # -- structured output -------------------------------------------------------------------
-
-    def structured_predict(
-        self,
-        output_cls: type[Model],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Model:
-        """Structured output, native over Claude's ``/v1/messages``.
-
-        There decoding is held to the schema and the model may think; elsewhere LlamaIndex's
-        function-calling program (a forced tool) answers.
-        """
-        if self._gateway.wire_name(self.model) != "messages":
-            result: Model = super().structured_predict(
-                output_cls, prompt, llm_kwargs, **prompt_args
-            )
-            return result
-        messages = prompt.format_messages(**prompt_args)
-        kwargs = {**(llm_kwargs or {}), "response_format": native_format(output_cls)}
-        return parsed_output(output_cls, self.chat(messages, **kwargs))
-
-    async def astructured_predict(
-        self,
-        output_cls: type[Model],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Model:
-        """Async :meth:`structured_predict`."""
-        if await self._gateway.awire_name(self.model) != "messages":
-            result: Model = await super().astructured_predict(
-                output_cls, prompt, llm_kwargs, **prompt_args
-            )
-            return result
-        messages = prompt.format_messages(**prompt_args)
-        kwargs = {**(llm_kwargs or {}), "response_format": native_format(output_cls)}
-        return parsed_output(output_cls, await self.achat(messages, **kwargs))
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:

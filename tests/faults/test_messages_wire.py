@@ -535,7 +535,7 @@ def test_llamaindex_cache_point_on_an_assistant_turn(fault_server: FaultServer) 
 def test_a_structured_answer_that_does_not_fit_raises() -> None:
     from llama_index.core.base.llms.types import ChatResponse
 
-    from llamaindex_akile._response import parsed_output
+    from llamaindex_akile._structured import parsed_output
 
     reply = ChatResponse(message=ChatMessage(role="assistant", content='{"name": "x"}'))
     with pytest.raises(akile_core.AkileResponseError, match="does not fit Pet"):
@@ -567,3 +567,37 @@ def test_a_chatanthropic_history_continues_and_a_tampered_one_is_refused(
     assert llm.invoke(history(signature_of(THOUGHT))).content == 'echo: tool said "sunny"'
     with pytest.raises(akile_core.BadRequestError, match="Invalid `signature`"):
         llm.invoke(history("sig-forged"))
+
+
+def test_llamaindex_stream_structured_predict_is_native(fault_server: FaultServer) -> None:
+    from llama_index.core.instrumentation import get_dispatcher
+    from llama_index.core.instrumentation.event_handlers import BaseEventHandler
+    from llama_index.core.prompts import PromptTemplate
+
+    seen: list[str] = []
+
+    class Events(BaseEventHandler):
+        def handle(self, event: Any, **kwargs: Any) -> None:
+            if "StructuredPredict" in type(event).__name__:
+                seen.append(type(event).__name__)
+
+    root = get_dispatcher()
+    handler = Events()
+    root.add_event_handler(handler)
+    try:
+        llm = li(fault_server)
+        *_, last = llm.stream_structured_predict(Pet, PromptTemplate("li streamed pet"))
+        assert last == Pet(name="echo", legs=1)
+
+        async def run() -> Any:
+            stream = await llm.astream_structured_predict(Pet, PromptTemplate("li astreamed pet"))
+            return [p async for p in stream][-1]
+
+        assert asyncio.run(run()) == Pet(name="echo", legs=1)
+        llm.structured_predict(Pet, PromptTemplate("li evented pet"))
+    finally:
+        root.event_handlers.remove(handler)
+    (body,) = sent(fault_server, "li streamed pet")
+    assert body["stream"] is True and "format" in body["output_config"] and "tools" not in body
+    assert seen.count("LLMStructuredPredictStartEvent") == 3
+    assert seen.count("LLMStructuredPredictEndEvent") == 3
