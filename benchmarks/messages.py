@@ -3,9 +3,10 @@ model doing the same post, and beside ChatAkile over chat completions, in one pr
 
 The minimal model is the floor a LangChain model can reach on this wire: a ``BaseChatModel``
 that posts a fixed Anthropic body with the same ``openai`` client call ours uses
-(``client.post("/messages", cast_to=object)``), reads the text blocks, and streams
-``text_delta`` events with the SDK's own SSE decoder. It converts nothing and checks nothing,
-so the ratio to it is what our conversions, rules and error handling cost.
+(``client.post("/messages", cast_to=object)``), returns the text with the id, usage and model
+name LangChain's standard tests ask of every chat model, and streams ``text_delta`` events with
+the SDK's own SSE decoder. It converts nothing and checks nothing, so the ratio to it is what
+our conversions, rules and error handling cost.
 """
 
 from __future__ import annotations
@@ -52,7 +53,19 @@ def minimal_messages_model(base_url: str) -> Any:
             body = {**ANTHROPIC_BODY, "model": kwargs.get("model", self.model)}
             data: Any = client.post("/messages", cast_to=object, body=body)
             text = "".join(b["text"] for b in data["content"] if b["type"] == "text")
-            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+            usage = data["usage"]
+            message = AIMessage(
+                content=text,
+                id=data["id"],
+                # What LangChain's standard tests ask of any chat model: usage and metadata.
+                usage_metadata={
+                    "input_tokens": usage["input_tokens"],
+                    "output_tokens": usage["output_tokens"],
+                    "total_tokens": usage["input_tokens"] + usage["output_tokens"],
+                },
+                response_metadata={"model_name": data["model"], "stop_reason": data["stop_reason"]},
+            )
+            return ChatResult(generations=[ChatGeneration(message=message)])
 
         def _stream(
             self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any

@@ -101,6 +101,13 @@ class Gateway:
         self.policy = policy or RequestPolicy()
         self.discover_families = discover_families
         self.endpoint = check_endpoint(endpoint)
+        # Read once: every request's errors name it, and a client's URL does not change.
+        prebuilt = self._client or self._async_client
+        self._base_url = (
+            str(prebuilt.base_url).rstrip("/")
+            if prebuilt is not None
+            else (settings.base_url if settings is not None else None)
+        )
 
     @property
     def configuration(self) -> object:
@@ -110,10 +117,7 @@ class Gateway:
     @property
     def base_url(self) -> str | None:
         """Where requests go, for error messages: a prebuilt client's own URL when there is one."""
-        client = self._client or self._async_client
-        if client is not None:
-            return str(client.base_url).rstrip("/")
-        return self.settings.base_url if self.settings is not None else None
+        return self._base_url
 
     def client(self) -> openai.OpenAI:
         """The sync client: the one passed in, else the shared one for the settings."""

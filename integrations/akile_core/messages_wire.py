@@ -9,11 +9,13 @@ the chat-completions wire produces, so the adapters read one set of values from 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 from akile_core.answer_tool import answer_from_tool
 from akile_core.error_mapping import RequestErrors, raise_reported_error
+from akile_core.facts_changed import on_facts_changed
 from akile_core.families import Family
 from akile_core.messages_request import messages_body
 from akile_core.messages_response import EventTranslator, completion_dict
@@ -29,16 +31,8 @@ class MessagesWire:
 
     def request_body(self, body: dict[str, Any]) -> dict[str, Any]:
         """The Anthropic body for the adapters' chat-completions-shaped ``body``."""
-        from akile_core.profiles import resolve
-        from akile_core.rules import rules_of
-
-        model = str(body["model"])
-        spec = resolve(model).spec
-        return messages_body(
-            body,
-            max_output=spec.max_output_tokens if spec is not None else None,
-            adaptive=rules_of(model).adaptive_only,
-        )
+        max_output, adaptive = model_limits(str(body["model"]))
+        return messages_body(body, max_output=max_output, adaptive=adaptive)
 
     def completion(
         self, data: object, errors: RequestErrors, answer_tool: str | None = None
@@ -67,6 +61,24 @@ class MessagesWire:
             return state.feed(event)  # not an object: StreamState says so
         chunk = state.events.chunk(event)
         return None if chunk is None else state.feed(chunk)
+
+
+@functools.lru_cache(maxsize=1024)
+def model_limits(model: str) -> tuple[int | None, bool]:
+    """The model's output limit and whether it thinks only adaptively, from the model table.
+
+    Cached until model facts change (``facts_changed``), as the rules are.
+    """
+    from akile_core.profiles import resolve
+    from akile_core.rules import rules_of
+
+    spec = resolve(model).spec
+    return (spec.max_output_tokens if spec is not None else None), rules_of(model).adaptive_only
+
+
+@on_facts_changed
+def _forget_limits() -> None:
+    model_limits.cache_clear()
 
 
 MESSAGES = MessagesWire()
