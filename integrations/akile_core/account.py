@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 from akile_core.config import default_group
 from akile_core.error_mapping import RequestErrors
-from akile_core.errors import AccountInfoUnavailableError, AkileAPIError, AkileConnectionError
+from akile_core.errors import (
+    AccountInfoUnavailableError,
+    AkileAPIError,
+    AkileConfigError,
+    AkileConnectionError,
+)
 from akile_core.pricing import (
     QUOTA_PER_UNIT,
     CallCost,
@@ -62,6 +67,8 @@ _log = logging.getLogger("akile")
 # Price lists read in this process, per configuration; a string is why none could be read.
 _price_lists: dict[object, PriceList | str] = {}
 _price_lists_lock = threading.Lock()
+# What reading a price list may fail with: each makes costs unknown, never the call fail.
+_NO_PRICES = (AccountInfoUnavailableError, AkileAPIError, AkileConnectionError)
 _async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
     weakref.WeakKeyDictionary()
 )
@@ -102,8 +109,6 @@ def quota_per_unit_override() -> float | None:
     except ValueError:
         value = 0.0
     if value <= 0:
-        from akile_core.errors import AkileConfigError
-
         raise AkileConfigError(
             f"{QUOTA_PER_UNIT_ENV} must be a positive number (quota per US dollar; new-api's "
             f"default is {QUOTA_PER_UNIT:.0f}), got {raw!r}."
@@ -320,7 +325,10 @@ class CostMeter:
             with _price_lists_lock:
                 prices = _price_lists.get(key)
                 if prices is None:
-                    prices = self._remember(key, lambda: read_price_list(self.gateway))
+                    try:
+                        prices = _price_lists[key] = read_price_list(self.gateway)
+                    except _NO_PRICES as err:
+                        prices = _unpriced(key, err)
         return self._cost(prices, model, usage)
 
     async def acost(self, model: str, usage: Usage | None) -> CallCost:
@@ -332,23 +340,10 @@ class CostMeter:
                 prices = _price_lists.get(key)
                 if prices is None:
                     try:
-                        prices = await aread_price_list(self.gateway)
-                    except (AccountInfoUnavailableError, AkileAPIError) as err:
-                        prices = _unpriced(err)
-                    except AkileConnectionError as err:
-                        return CallCost(model, self.group, None, None, _unreachable(err))
-                    _price_lists[key] = prices
+                        prices = _price_lists[key] = await aread_price_list(self.gateway)
+                    except _NO_PRICES as err:
+                        prices = _unpriced(key, err)
         return self._cost(prices, model, usage)
-
-    def _remember(self, key: object, read: Any) -> PriceList | str:
-        try:
-            prices: PriceList | str = read()
-        except (AccountInfoUnavailableError, AkileAPIError) as err:
-            prices = _unpriced(err)
-        except AkileConnectionError as err:
-            return _unreachable(err)
-        _price_lists[key] = prices
-        return prices
 
     def _cost(self, prices: PriceList | str, model: str, usage: Usage | None) -> CallCost:
         if isinstance(prices, str):
@@ -356,14 +351,16 @@ class CostMeter:
         return call_cost(prices, model, self.group, usage)
 
 
-def _unpriced(err: Exception) -> str:
-    reason = f"the gateway's price list could not be read: {err}"
+def _unpriced(key: object, err: Exception) -> str:
+    """Why costs are unknown after ``err``; remembered, unless the gateway was unreachable."""
+    if isinstance(err, AkileConnectionError):
+        return (
+            f"the gateway's price list could not be reached ({type(err).__name__}); "
+            "retried on the next call."
+        )
+    reason = _price_lists[key] = f"the gateway's price list could not be read: {err}"
     _log.warning("Call costs are unknown: %s", reason)
     return reason
-
-
-def _unreachable(err: Exception) -> str:
-    return f"the gateway's price list could not be reached ({type(err).__name__}); retried on the next call."
 
 
 def _async_lock() -> asyncio.Lock:

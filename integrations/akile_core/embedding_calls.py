@@ -99,7 +99,7 @@ def _embed_batch(
     options: EmbeddingOptions,
     request_options: Mapping[str, Any] | None,
 ) -> list[list[float]]:
-
+    """Embed one batch; a batch refused as too large is split, as the refusal says."""
     body = embedding_body(batch, options)
     errors = gateway.errors_for(body, endpoint="embeddings")
     try:

@@ -28,7 +28,6 @@ from akile_core.error_bodies import request_id_in_headers
 from akile_core.error_mapping import RequestErrors
 from akile_core.errors import AkileAPIError, AkileError, ErrorClasses, UnsupportedParameterError
 from akile_core.families import learn_families
-from akile_core.messages_wire import MESSAGES
 from akile_core.model_listing import listed_models, model_ids
 from akile_core.policy import RequestPolicy, asked_for_tool, family_for
 from akile_core.request import request_options_of
@@ -215,7 +214,7 @@ class Gateway:
     def _complete(
         self, wire: Wire, sent: dict[str, Any], request_options: Mapping[str, Any] | None
     ) -> Completion:
-        body = self.policy.prepare(sent, native_claude=wire is MESSAGES)
+        body = self.policy.prepare(sent, native_claude=wire.name == "messages")
         while True:
             errors = self.errors_for(body)
             try:
@@ -236,7 +235,7 @@ class Gateway:
     async def _acomplete(
         self, wire: Wire, sent: dict[str, Any], request_options: Mapping[str, Any] | None
     ) -> Completion:
-        body = self.policy.prepare(sent, native_claude=wire is MESSAGES)
+        body = self.policy.prepare(sent, native_claude=wire.name == "messages")
         while True:
             errors = self.errors_for(body)
             try:
@@ -258,7 +257,7 @@ class Gateway:
         self, wire: Wire, sent: dict[str, Any], request_options: Mapping[str, Any] | None
     ) -> tuple[EventStream, dict[str, Any], RequestErrors]:
         """Post a streamed request: its events, the body as sent, and its errors."""
-        body = self.policy.prepare(sent, native_claude=wire is MESSAGES)
+        body = self.policy.prepare(sent, native_claude=wire.name == "messages")
         while True:
             errors = self.errors_for(body)
             try:
@@ -279,7 +278,7 @@ class Gateway:
         self, wire: Wire, sent: dict[str, Any], request_options: Mapping[str, Any] | None
     ) -> tuple[AsyncEventStream, dict[str, Any], RequestErrors]:
         """Async :meth:`_open`."""
-        body = self.policy.prepare(sent, native_claude=wire is MESSAGES)
+        body = self.policy.prepare(sent, native_claude=wire.name == "messages")
         while True:
             errors = self.errors_for(body)
             try:
@@ -406,7 +405,7 @@ class Gateway:
     def _should_discover(self, model: str) -> bool:
         # Only where the listing could change something: asked for, or a Claude model whose
         # wire it decides (no extra request for any other model).
-        return self.discover_families or could_use_messages(self.endpoint, model, family_for(model))
+        return self.discover_families or could_use_messages(self.endpoint, model)
 
     def errors_for(self, body: Mapping[str, Any], endpoint: str = "chat") -> RequestErrors:
         """The errors of one request with ``body`` (what they say about it)."""

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from akile_core.errors import AkileResponseError
+from akile_core.response import count_of
 
 # Anthropic stop_reason -> OpenAI finish_reason (what the frameworks read).
 FINISH_REASONS = {
@@ -84,10 +85,10 @@ def finish_reason(stop_reason: object) -> str | None:
 
 def usage_dict(usage: Mapping[str, Any]) -> dict[str, Any]:
     """Anthropic usage in OpenAI's keys; ``prompt_tokens`` includes the cache."""
-    read = _int(usage.get("cache_read_input_tokens"))
-    written = _int(usage.get("cache_creation_input_tokens"))
-    prompt = _int(usage.get("input_tokens")) + read + written
-    completion = _int(usage.get("output_tokens"))
+    read = count_of(usage.get("cache_read_input_tokens"))
+    written = count_of(usage.get("cache_creation_input_tokens"))
+    prompt = count_of(usage.get("input_tokens")) + read + written
+    completion = count_of(usage.get("output_tokens"))
     out: dict[str, Any] = {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
@@ -109,10 +110,6 @@ def _tool_call(block: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
 class EventTranslator:
     """Anthropic stream events in order, as OpenAI chunks (``None`` for events that add nothing).
 
@@ -125,7 +122,6 @@ class EventTranslator:
         self.model: str | None = None
         self.stopped = False
         self._usage: dict[str, Any] = {}
-        self._kinds: dict[int, str] = {}
         self._calls: dict[int, int] = {}
         self._thinking: dict[int, int] = {}
 
@@ -151,7 +147,6 @@ class EventTranslator:
 
     def _start(self, index: int, block: Mapping[str, Any]) -> dict[str, Any] | None:
         kind = str(block.get("type"))
-        self._kinds[index] = kind
         if kind == "tool_use":
             self._calls[index] = len(self._calls)
             fragment = {

@@ -256,11 +256,6 @@ def unit_prices(prices: PriceList, model: str, group: str) -> UnitPrices:
     )
 
 
-def quota_to_usd(quota: float, quota_per_unit: float = QUOTA_PER_UNIT) -> float:
-    """Quota units as US dollars."""
-    return quota / quota_per_unit
-
-
 def _dec(value: float) -> Decimal:
     # Decimal(str(x)) keeps the shortest decimal form of the float, as Go's
     # decimal.NewFromFloat does, so 0.1 is 0.1 and not 0.1000000000000000055...

@@ -145,8 +145,8 @@ def reasoning_of(message: Mapping[str, Any]) -> str | None:
 
 def parse_usage(usage: Mapping[str, Any]) -> Usage:
     """Token counts, with cache and reasoning details wherever the upstream family puts them."""
-    prompt = _int(usage.get("prompt_tokens"))
-    completion = _int(usage.get("completion_tokens"))
+    prompt = count_of(usage.get("prompt_tokens"))
+    completion = count_of(usage.get("completion_tokens"))
     prompt_details = usage.get("prompt_tokens_details") or {}
     completion_details = usage.get("completion_tokens_details") or {}
     cached = _first_int(
@@ -163,7 +163,7 @@ def parse_usage(usage: Mapping[str, Any]) -> Usage:
     reasoning = _first_int(
         completion_details.get("reasoning_tokens"), usage.get("reasoning_tokens")
     )
-    total = _int(usage.get("total_tokens")) or prompt + completion
+    total = count_of(usage.get("total_tokens")) or prompt + completion
     return Usage(prompt, completion, total, cached, cache_write, reasoning)
 
 
@@ -189,7 +189,8 @@ def usage_to_wire(usage: Usage) -> dict[str, Any]:
     return wire
 
 
-def _int(value: object) -> int:
+def count_of(value: object) -> int:
+    """A token count: the integer, else 0 (never a bool, a float or a string)."""
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 

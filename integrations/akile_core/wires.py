@@ -15,16 +15,18 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal, Union
 
 from akile_core.chat_wire import CHAT_COMPLETIONS, ChatCompletionsWire
 from akile_core.errors import AkileAPIError, AkileConfigError
-from akile_core.messages_wire import MESSAGES, MessagesWire
+
+if TYPE_CHECKING:
+    from akile_core.messages_wire import MessagesWire
 
 ENDPOINT_ENV = "AKILE_ENDPOINT"
 Endpoint = Literal["auto", "messages", "chat_completions"]
 ENDPOINTS: tuple[Endpoint, ...] = ("auto", "messages", "chat_completions")
-Wire = Union[ChatCompletionsWire, MessagesWire]  # noqa: UP007 (a runtime alias on Python 3.10)
+Wire = Union[ChatCompletionsWire, "MessagesWire"]
 
 # Configurations whose gateway answered /v1/messages as not offered: chat completions for them.
 _not_offered: set[object] = set()
@@ -53,19 +55,30 @@ def check_endpoint(value: object) -> Endpoint:
     return value
 
 
-def could_use_messages(endpoint: Endpoint, model: str, family: str) -> bool:
+def could_use_messages(endpoint: Endpoint, model: str) -> bool:
     """Whether the listing could decide the wire: ``auto``, and a Claude model by name or table."""
-    return endpoint == "auto" and family == "claude"
+    from akile_core.policy import family_for
+
+    return endpoint == "auto" and family_for(model) == "claude"
 
 
 def wire_for(endpoint: Endpoint, model: str, configuration: object) -> Wire:
     """The wire for a request to ``model`` in this configuration."""
     if endpoint == "chat_completions":
         return CHAT_COMPLETIONS
-    if endpoint == "messages":
-        return MESSAGES
-    if configuration in _not_offered or not messages_offered(model):
+    if endpoint == "auto" and (configuration in _not_offered or not messages_offered(model)):
         return CHAT_COMPLETIONS
+    return messages_wire()
+
+
+def messages_wire() -> MessagesWire:
+    """Claude's wire, imported on first use.
+
+    Code that never sends Claude a request over ``/v1/messages`` does not pay for its modules
+    at import time.
+    """
+    from akile_core.messages_wire import MESSAGES
+
     return MESSAGES
 
 
@@ -85,7 +98,7 @@ def falls_back(endpoint: Endpoint, wire: Wire, err: AkileAPIError, configuration
 
     Remembered for the configuration, with one warning.
     """
-    if endpoint != "auto" or wire is not MESSAGES or not not_offered(err):
+    if endpoint != "auto" or wire.name != "messages" or not not_offered(err):
         return False
     with _lock:
         first = configuration not in _not_offered

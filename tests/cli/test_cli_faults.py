@@ -299,7 +299,7 @@ def test_doctor_measures_a_thinking_models_forced_tools(fault_server: FaultServe
 
 
 def test_doctor_finds_a_gateway_without_messages(fault_server: FaultServer) -> None:
-    base = f"http://{fault_server.host}:{fault_server.port}/no-messages/v1"
+    base = fault_server.url("/no-messages")
     run = akile("doctor", "-m", "claude-sonnet-4-5", "--json", base_url=base)
     assert run.code == 0, run.err
     report = run.json()

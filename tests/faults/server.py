@@ -103,6 +103,11 @@ class FaultServer:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}/v1"
 
+    def url(self, deployment: str = "") -> str:
+        """The base URL of a deployment: the server playing another gateway (its path says
+        which, as in ``tests.faults.account`` and ``tests.faults.messages_channel``)."""
+        return f"http://{self.host}:{self.port}{deployment}/v1"
+
     def attempts(self, model: str) -> list[Logged]:
         scenario, _, tag = model.partition("#")
         return [e for e in self.log if e.scenario == scenario and e.tag == tag]

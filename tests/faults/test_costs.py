@@ -31,22 +31,16 @@ def fresh_prices() -> Iterator[None]:
     forget_price_lists()
 
 
-def url(server: FaultServer, deployment: str = "") -> str:
-    return f"http://{server.host}:{server.port}{deployment}/v1"
-
-
 def pricing_reads(server: FaultServer, deployment: str = "") -> int:
     return server.account_log.count(f"{deployment}/api/pricing")
 
 
 def lc(server: FaultServer, model: str, deployment: str = "", **kw: Any) -> ChatAkile:
-    return ChatAkile(
-        model=model, api_key=KEY, base_url=url(server, deployment), max_retries=0, **kw
-    )
+    return ChatAkile(model=model, api_key=KEY, base_url=server.url(deployment), max_retries=0, **kw)
 
 
 def li(server: FaultServer, model: str, deployment: str = "", **kw: Any) -> Akile:
-    return Akile(model=model, api_key=KEY, base_url=url(server, deployment), max_retries=0, **kw)
+    return Akile(model=model, api_key=KEY, base_url=server.url(deployment), max_retries=0, **kw)
 
 
 # -- LangChain -----------------------------------------------------------------------------
@@ -228,7 +222,7 @@ def test_llamaindex_handler_totals_a_query_engine_run(fault_server: FaultServer)
 
     handler = AkileCostHandler()
     manager = CallbackManager([handler])
-    embed = AkileEmbedding(model="ok", api_key=KEY, base_url=url(fault_server), max_retries=0)
+    embed = AkileEmbedding(model="ok", api_key=KEY, base_url=fault_server.url(), max_retries=0)
     llm = li(fault_server, "priced-tokens", track_cost=True, callback_manager=manager)
     before = Settings.callback_manager
     Settings.callback_manager = manager

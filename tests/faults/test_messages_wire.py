@@ -52,18 +52,14 @@ class Pet(BaseModel):
     legs: int
 
 
-def url(server: FaultServer, deployment: str = "") -> str:
-    return f"http://{server.host}:{server.port}{deployment}/v1"
-
-
 def lc(server: FaultServer, model: str = "claude-sonnet-4-5", **kw: Any) -> ChatAkile:
-    kw.setdefault("base_url", url(server))
+    kw.setdefault("base_url", server.url())
     kw.setdefault("max_retries", 0)
     return ChatAkile(model=model, api_key=KEY, **kw)
 
 
 def li(server: FaultServer, model: str = "claude-sonnet-4-5", **kw: Any) -> Akile:
-    kw.setdefault("base_url", url(server))
+    kw.setdefault("base_url", server.url())
     kw.setdefault("max_retries", 0)
     return Akile(model=model, api_key=KEY, **kw)
 
@@ -95,7 +91,7 @@ def test_a_listed_claude_model_goes_over_messages(fault_server: FaultServer) -> 
 def test_other_models_never_read_the_listing(fault_server: FaultServer) -> None:
     server = fault_server
     before = [e for e in server.log]
-    lc(server, "ok", base_url=url(server, "/listing-count")).invoke("plain")
+    lc(server, "ok", base_url=server.url("/listing-count")).invoke("plain")
     assert [e for e in server.log if e not in before and e.scenario == "messages"] == []
     assert len([e for e in server.log if e not in before]) == 1  # the chat call alone
 
@@ -116,7 +112,7 @@ def test_a_bad_endpoint_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_gateway_without_messages_falls_back_once(fault_server: FaultServer) -> None:
-    base = url(fault_server, "/no-messages")
+    base = fault_server.url("/no-messages")
     with pytest.warns(EndpointFallbackWarning, match="does not offer /v1/messages"):
         assert lc(fault_server, base_url=base).invoke("fallback 1").content == "echo: fallback 1"
     with warnings.catch_warnings():
@@ -127,7 +123,7 @@ def test_a_gateway_without_messages_falls_back_once(fault_server: FaultServer) -
 
 
 def test_an_explicit_messages_endpoint_does_not_fall_back(fault_server: FaultServer) -> None:
-    llm = lc(fault_server, base_url=url(fault_server, "/no-messages"), endpoint="messages")
+    llm = lc(fault_server, base_url=fault_server.url("/no-messages"), endpoint="messages")
     with pytest.raises(akile_core.NotFoundError, match="Invalid URL"):
         llm.invoke("no fallback")
 
